@@ -1,0 +1,67 @@
+/*
+ * normalize.h: the text the matcher sees, and the way back to the text the
+ * user sent.
+ *
+ * Rules are written once, in one canonical form; documents arrive in every
+ * form there is: full-width digits and letters, mixed case, traditional
+ * characters, spaces that OCR and PDF extraction put between Chinese
+ * characters, English words hyphenated across lines. nz_normalize() turns a
+ * UTF-8 text into the canonical form:
+ *
+ *   - NFKC (full-width ASCII to half-width, compatibility characters such as
+ *     ㎏ or ① to their plain forms);
+ *   - case folding for Latin letters;
+ *   - traditional Chinese characters mapped to simplified ones, one
+ *     character to one character (so a term written either way matches);
+ *   - every run of white space (including line breaks) becomes one space,
+ *     and white space between two CJK characters is dropped;
+ *   - a word broken by a hyphen at the end of a line ("trans-\nmission") is
+ *     joined again;
+ *   - invalid UTF-8 and NUL bytes become U+FFFD, so the output is always
+ *     valid UTF-8.
+ *
+ * The rule compiler passes every term through the same function, so terms
+ * and documents always meet in the same form.
+ *
+ * Each output byte maps back to an input byte offset (nz_text_origin), so
+ * evidence quotes the document as it was. The map is sparse: it stores a
+ * breakpoint only where the distance between output and input offsets
+ * changes, which for ordinary text is rare.
+ */
+#ifndef NZ_NORMALIZE_H
+#define NZ_NORMALIZE_H
+
+#include <stddef.h>
+
+#include "cs.h"
+
+typedef struct nz_text nz_text;
+
+/*
+ * Normalises len bytes at in. The output may not exceed max_out bytes
+ * (CS_ELIMIT otherwise). On success *out owns the result; free it with
+ * nz_text_free(). Errors: CS_ENOMEM, CS_ELIMIT.
+ */
+cs_code nz_normalize(const char *in, size_t len, size_t max_out, nz_text **out,
+		     cs_error *err);
+
+void nz_text_free(nz_text *t);
+
+/* The normalised text, NUL-terminated; valid until nz_text_free(). */
+const char *nz_text_data(const nz_text *t);
+size_t nz_text_len(const nz_text *t);
+
+/*
+ * The input offset that output offset off came from. For off ==
+ * nz_text_len(t) this is the input length, so [origin(a), origin(b)) is the
+ * input span of the output span [a, b).
+ */
+size_t nz_text_origin(const nz_text *t, size_t off);
+
+/*
+ * Normalises a short string (a rule term) into a fresh NUL-terminated
+ * string the caller frees with free(). NULL on ENOMEM.
+ */
+char *nz_normalize_str(const char *s);
+
+#endif
