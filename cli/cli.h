@@ -1,0 +1,31 @@
+/*
+ * cli.h: the catscan command line. main.c dispatches the commands; each
+ * command lives in its own file.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdbool.h>
+
+/* Exit codes (the contract in DESIGN.md): */
+enum {
+	CLI_EXIT_CLEAR = 0,   /* every file clear */
+	CLI_EXIT_FLAGGED = 1, /* something prohibited, restricted or review */
+	CLI_EXIT_ERROR = 2,   /* an error, or an unscannable file */
+};
+
+/*
+ * Prints one result object (docs/result.md) for file: the JSON on one line
+ * when as_json, else a readable summary. Returns the exit code this result
+ * calls for.
+ */
+int cli_print_result(const char *json, bool as_json);
+
+/* Commands that talk to a running daemon (client.c). */
+int cmd_scan_remote(const char *endpoint, bool as_json, const char *as_of,
+		    char **files, int nfiles);
+int cmd_watch(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+
+#endif
