@@ -57,6 +57,9 @@ const char *rl_pack_hash(const rl_pack *p);
 /* Items in the current edition as the pack header declares (132). */
 int rl_pack_items_in_edition(const rl_pack *p);
 size_t rl_pack_item_count(const rl_pack *p);
+/* The distinct normalised phrases the matcher looks for. */
+size_t rl_pack_phrase_count(const rl_pack *p);
+const char *rl_pack_phrase(const rl_pack *p, size_t i);
 /* The label of the edition in force on date (YYYY-MM-DD), or NULL. */
 const char *rl_pack_edition(const rl_pack *p, const char *date);
 

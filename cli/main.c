@@ -1,0 +1,344 @@
+/*
+ * catscan: the command line.
+ *
+ *   catscan scan [--local] [--connect EP] [--json] [--as-of DATE]
+ *                [--rules PACK] FILE...
+ *   catscan rules check [PACK]     parse, check and compile a pack
+ *   catscan rules test [PACK]      run every example and counter-example
+ *   catscan rules phrases [PACK]   the phrases the matcher looks for
+ *   catscan watch | status | keygen ...   (talk to a daemon; see client.c)
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "cli.h"
+#include "rules.h"
+#include "scan.h"
+
+#define DEFAULT_ENDPOINT "ipc:///run/catscan/submit"
+
+static void usage(FILE *f)
+{
+	fputs("usage: catscan scan [--local] [--connect ENDPOINT] [--json] "
+	      "[--as-of YYYY-MM-DD] [--rules PACK] FILE...\n"
+	      "       catscan rules check|test|phrases [PACK]\n"
+	      "       catscan watch [--connect ENDPOINT] [--verdict V] [--item CODE] "
+	      "[--json]\n"
+	      "       catscan status [--connect ENDPOINT] [--json]\n"
+	      "       catscan keygen DIR\n",
+	      f);
+}
+
+static int exit_for(const char *verdict)
+{
+	if (!verdict || strcmp(verdict, "unscannable") == 0)
+		return CLI_EXIT_ERROR;
+	if (strcmp(verdict, "clear") == 0)
+		return CLI_EXIT_CLEAR;
+	return CLI_EXIT_FLAGGED;
+}
+
+static void print_hit(json_t *h)
+{
+	json_t *ev = json_object_get(h, "evidence");
+	json_t *point = json_object_get(h, "point");
+	const char *code = json_string_value(json_object_get(h, "code"));
+	const char *item = json_string_value(json_object_get(h, "item"));
+	const char *name = json_string_value(json_object_get(h, "name_zh"));
+	if (!name)
+		name = json_string_value(json_object_get(h, "name_en"));
+	printf("  %s %s [%s, %s, confidence %s]\n", code ? code : item,
+	       name ? name : "", json_string_value(json_object_get(h, "class")),
+	       json_string_value(json_object_get(h, "verdict")),
+	       json_string_value(json_object_get(h, "confidence")));
+	if (!code)
+		printf("    (no official code known; provisional id %s)\n", item);
+	const char *pt = json_string_value(json_object_get(h, "point_text"));
+	if (json_is_integer(point))
+		printf("    control point %lld: %s\n",
+		       (long long)json_integer_value(point), pt ? pt : "");
+	else if (pt)
+		printf("    control point (number unknown): %s\n", pt);
+	printf("    evidence (%s", json_string_value(json_object_get(ev, "part")));
+	json_int_t page = json_integer_value(json_object_get(ev, "page"));
+	if (page > 0)
+		printf(", page %lld", (long long)page);
+	if (json_is_true(json_object_get(ev, "ocr")))
+		printf(", OCR");
+	printf(", bytes %lld-%lld): %s\n",
+	       (long long)json_integer_value(json_object_get(ev, "start")),
+	       (long long)json_integer_value(json_object_get(ev, "end")),
+	       json_string_value(json_object_get(ev, "snippet")));
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(h, "params"), i, p) {
+		const char *found = json_string_value(json_object_get(p, "found"));
+		char threshold[64];
+		json_t *t = json_object_get(p, "threshold");
+		if (json_is_array(t))
+			snprintf(threshold, sizeof threshold, "%g .. %g",
+				 json_number_value(json_array_get(t, 0)),
+				 json_number_value(json_array_get(t, 1)));
+		else
+			snprintf(threshold, sizeof threshold, "%g",
+				 json_number_value(t));
+		printf("    parameter %s %s %s %s: %s%s\n",
+		       json_string_value(json_object_get(p, "name")),
+		       json_string_value(json_object_get(p, "op")), threshold,
+		       json_string_value(json_object_get(p, "unit")),
+		       found ? found : "no value found",
+		       found ? (json_is_true(json_object_get(p, "met")) ? " (met)"
+									 : " (not met)")
+			     : "");
+	}
+	const char *reason = json_string_value(json_object_get(h, "reason"));
+	if (reason)
+		printf("    why review: %s\n", reason);
+}
+
+int cli_print_result(const char *json, bool as_json)
+{
+	json_error_t jerr;
+	json_t *root = json_loads(json, 0, &jerr);
+	if (!root) {
+		fprintf(stderr, "catscan: malformed result: %s\n", jerr.text);
+		return CLI_EXIT_ERROR;
+	}
+	const char *verdict = json_string_value(json_object_get(root, "verdict"));
+	int code = exit_for(verdict);
+	if (as_json) {
+		puts(json);
+		json_decref(root);
+		return code;
+	}
+	json_t *cat = json_object_get(root, "catalogue");
+	printf("%s: %s\n", json_string_value(json_object_get(root, "file")),
+	       verdict ? verdict : "?");
+	printf("  catalogue: %s, as of %s (pack %s %s, rules for %lld of %lld "
+	       "items)\n",
+	       json_string_value(json_object_get(cat, "edition")),
+	       json_string_value(json_object_get(cat, "as_of")),
+	       json_string_value(json_object_get(cat, "pack")),
+	       json_string_value(json_object_get(cat, "pack_version")),
+	       (long long)json_integer_value(json_object_get(
+		       json_object_get(cat, "coverage"), "items_with_rules")),
+	       (long long)json_integer_value(json_object_get(
+		       json_object_get(cat, "coverage"), "items_in_edition")));
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(root, "hits"), i, v)
+		print_hit(v);
+	json_array_foreach(json_object_get(root, "parts"), i, v) {
+		const char *status = json_string_value(json_object_get(v, "status"));
+		if (status && strcmp(status, "ok") != 0)
+			printf("  part %s: %s: %s\n",
+			       json_string_value(json_object_get(v, "path")), status,
+			       json_string_value(json_object_get(v, "reason")));
+	}
+	printf("  next step: %s\n",
+	       json_string_value(json_object_get(root, "next_step")));
+	json_decref(root);
+	return code;
+}
+
+static int load_pack(const char *path, rl_pack **pack)
+{
+	cs_error err;
+	cs_buf errors;
+	cs_buf_init(&errors, 1 << 20);
+	cs_code rc = rl_pack_load(path, pack, &errors, &err);
+	if (rc != CS_OK) {
+		if (errors.len)
+			fputs(errors.data, stderr);
+		else
+			fprintf(stderr, "catscan: %s\n", err.msg);
+		fprintf(stderr, "catscan: rule pack %s refused\n",
+			path ? path : "built-in");
+	}
+	cs_buf_free(&errors);
+	return rc == CS_OK ? 0 : CLI_EXIT_ERROR;
+}
+
+static int scan_local(const char *rules, bool as_json, const char *as_of,
+		      char **files, int nfiles)
+{
+	rl_pack *pack = NULL;
+	sc_engine *engine = NULL;
+	cs_error err;
+	int worst = CLI_EXIT_CLEAR;
+	if (load_pack(rules, &pack) != 0)
+		return CLI_EXIT_ERROR;
+	if (sc_engine_new(pack, NULL, &engine, &err) != CS_OK) {
+		fprintf(stderr, "catscan: %s\n", err.msg);
+		return CLI_EXIT_ERROR;
+	}
+	ex_limits limits = {0};
+	ex_limits_defaults(&limits);
+	for (int i = 0; i < nfiles; i++) {
+		char *data = NULL;
+		size_t len = 0;
+		char *json = NULL;
+		sc_verdict verdict;
+		int code;
+		if (cs_read_file(files[i], limits.max_input, &data, &len, &err) !=
+		    CS_OK) {
+			fprintf(stderr, "catscan: %s\n", err.msg);
+			code = CLI_EXIT_ERROR;
+		} else if (sc_scan(engine, data, len,
+				   &(sc_options){.as_of = as_of, .name = files[i]},
+				   &json, &verdict, &err) != CS_OK) {
+			fprintf(stderr, "catscan: %s: %s\n", files[i], err.msg);
+			code = CLI_EXIT_ERROR;
+		} else {
+			code = cli_print_result(json, as_json);
+		}
+		free(json);
+		free(data);
+		if (code == CLI_EXIT_ERROR || (code == CLI_EXIT_FLAGGED &&
+					       worst == CLI_EXIT_CLEAR))
+			worst = code;
+	}
+	sc_engine_free(engine);
+	return worst;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"local", no_argument, NULL, 'l'},
+		{"connect", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},
+		{"as-of", required_argument, NULL, 'a'},
+		{"rules", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	bool local = false, as_json = false;
+	const char *endpoint = NULL, *as_of = NULL, *rules = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			local = true;
+			break;
+		case 'c':
+			endpoint = optarg;
+			break;
+		case 'j':
+			as_json = true;
+			break;
+		case 'a':
+			as_of = optarg;
+			break;
+		case 'r':
+			rules = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "catscan scan: no file given\n");
+		usage(stderr);
+		return CLI_EXIT_ERROR;
+	}
+	if (as_of) {
+		/* refuse a bad date before any work, with the date named */
+		int y, m, d;
+		char tail;
+		if (sscanf(as_of, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
+			fprintf(stderr, "catscan: --as-of '%s' is not YYYY-MM-DD\n",
+				as_of);
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (local)
+		return scan_local(rules, as_json, as_of, argv + optind,
+				  argc - optind);
+	if (rules) {
+		fprintf(stderr, "catscan: --rules applies to --local scans; the "
+				"daemon scans with its own pack\n");
+		return CLI_EXIT_ERROR;
+	}
+	return cmd_scan_remote(endpoint ? endpoint : DEFAULT_ENDPOINT, as_json,
+			       as_of, argv + optind, argc - optind);
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+	if (argc < 2 || argc > 3) {
+		usage(stderr);
+		return CLI_EXIT_ERROR;
+	}
+	const char *sub = argv[1];
+	const char *path = argc == 3 ? argv[2] : NULL;
+	rl_pack *pack = NULL;
+	if (strcmp(sub, "check") && strcmp(sub, "test") && strcmp(sub, "phrases")) {
+		usage(stderr);
+		return CLI_EXIT_ERROR;
+	}
+	if (load_pack(path, &pack) != 0)
+		return CLI_EXIT_ERROR;
+	int code = 0;
+	if (strcmp(sub, "check") == 0) {
+		printf("%s: pack %s %s: %zu items, %zu phrases: ok\n",
+		       path ? path : "built-in", rl_pack_name(pack),
+		       rl_pack_version(pack), rl_pack_item_count(pack),
+		       rl_pack_phrase_count(pack));
+	} else if (strcmp(sub, "phrases") == 0) {
+		for (size_t i = 0; i < rl_pack_phrase_count(pack); i++)
+			puts(rl_pack_phrase(pack, i));
+	} else {
+		cs_buf report;
+		cs_error err;
+		size_t passed = 0, failed = 0;
+		cs_buf_init(&report, 1 << 20);
+		if (cl_pack_test(pack, &report, &passed, &failed, &err) != CS_OK) {
+			fprintf(stderr, "catscan: %s\n", err.msg);
+			code = CLI_EXIT_ERROR;
+		} else {
+			if (report.len)
+				fputs(report.data, stdout);
+			printf("rules: %zu passed, %zu failed\n", passed, failed);
+			code = failed ? CLI_EXIT_FLAGGED : 0;
+		}
+		cs_buf_free(&report);
+	}
+	rl_pack_free(pack);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_ERROR;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "scan") == 0)
+		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(cmd, "rules") == 0)
+		return cmd_rules(argc - 1, argv + 1);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1);
+	if (strcmp(cmd, "status") == 0)
+		return cmd_status(argc - 1, argv + 1);
+	if (strcmp(cmd, "keygen") == 0)
+		return cmd_keygen(argc - 1, argv + 1);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "catscan: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return CLI_EXIT_ERROR;
+}
