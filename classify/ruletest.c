@@ -22,7 +22,7 @@ static rl_date test_date(const rl_item *it, const rl_point *pt)
 	return d;
 }
 
-static bool example_passes(const rl_pack *k, const rl_item *it,
+static bool example_passes(const rl_item *it,
 			   const rl_example *ex, const cl_result *r,
 			   char *why, size_t whylen)
 {
@@ -47,8 +47,8 @@ static bool example_passes(const rl_pack *k, const rl_item *it,
 	if (ex->kind == RL_EX_COUNTER)
 		return true;
 	if (ex->kind == RL_EX_MATCH && best != want) {
-		snprintf(why, whylen, "example gives %s on point %s, not %s",
-			 sc_verdict_name(best), "", sc_verdict_name(want));
+		snprintf(why, whylen, "example gives %s on its point, not %s",
+			 sc_verdict_name(best), sc_verdict_name(want));
 		return false;
 	}
 	if (ex->kind == RL_EX_REVIEW && best != SC_REVIEW) {
@@ -56,7 +56,6 @@ static bool example_passes(const rl_pack *k, const rl_item *it,
 			 sc_verdict_name(best));
 		return false;
 	}
-	(void)k;
 	return true;
 }
 
@@ -89,7 +88,7 @@ cs_code cl_pack_test(const rl_pack *k, cs_buf *report, size_t *passed,
 			rc = cl_classify(s, doc, date, &r, err);
 			if (rc == CS_OK) {
 				char why[256];
-				if (example_passes(k, it, ex, r, why, sizeof why)) {
+				if (example_passes(it, ex, r, why, sizeof why)) {
 					(*passed)++;
 				} else {
 					(*failed)++;

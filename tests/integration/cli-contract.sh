@@ -1,0 +1,57 @@
+#!/bin/sh
+# The command-line contract: bad input gives a clear result or error, never
+# a crash; exit codes follow DESIGN.md.
+set -u
+build=${1:-build}
+cs="$build/catscan"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { # description, expected exit, command...
+	desc=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "FAIL: $desc: exit $got, expected $want"
+		cat "$tmp/err"
+		fail=1
+	fi
+}
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$tmp/out" "$1"; }
+
+: >"$tmp/empty.txt"
+check "empty file is clear" 0 "$cs" scan --local --json "$tmp/empty.txt"
+[ "$(json_field verdict)" = clear ] || { echo "FAIL: empty file verdict"; fail=1; }
+
+printf 'abc\377\376\000def \344\270' >"$tmp/bad.txt"
+check "invalid UTF-8 and NUL" 0 "$cs" scan --local --json "$tmp/bad.txt"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" ||
+	{ echo "FAIL: output is not JSON"; fail=1; }
+
+check "missing file is an error" 2 "$cs" scan --local --json "$tmp/nope.txt"
+grep -q "nope.txt" "$tmp/err" || { echo "FAIL: error does not name the file"; fail=1; }
+
+check "bad as-of date" 2 "$cs" scan --local --as-of 2025-99-01 "$tmp/empty.txt"
+check "no file" 2 "$cs" scan --local
+check "unknown command" 2 "$cs" frobnicate
+check "bad rule pack refused" 2 "$cs" scan --local --rules "$tmp/none.rules" "$tmp/empty.txt"
+
+# A long single line (64 MiB) with a term at the far end is still read.
+python3 -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("x" * (64 << 20))
+    f.write(" 乙方转让稀土萃取分离工艺技术 ")' "$tmp/long.txt"
+check "64 MiB line" 1 "$cs" scan --local --json "$tmp/long.txt"
+
+# as-of: the 2025 battery item is not in force in 2024.
+printf '本合同约定乙方向甲方转让电池用磷酸铁锂正极材料的制备工艺，压实密度2.65g/cm3，0.1C放电比容量162mAh/g，首次库伦效率97.6%%。\n' >"$tmp/lfp.txt"
+check "LFP as of today" 1 "$cs" scan --local --json "$tmp/lfp.txt"
+grep -q '"252604X"' "$tmp/out" || { echo "FAIL: 252604X not found today"; fail=1; }
+"$cs" scan --local --json --as-of 2024-06-01 "$tmp/lfp.txt" >"$tmp/out"
+grep -q '"252604X"' "$tmp/out" && { echo "FAIL: 252604X found as of 2024"; fail=1; }
+grep -q '"as_of":"2024-06-01"' "$tmp/out" || { echo "FAIL: as_of not reported"; fail=1; }
+
+[ "$fail" -eq 0 ] && echo "cli contract: ok"
+exit "$fail"
