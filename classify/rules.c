@@ -772,7 +772,12 @@ static void stmt_item_field(parser *p, const char *kw, const char *value,
 		perror_at(p, col, "'%s' outside an item", kw);
 		return;
 	}
-	if (strcmp(kw, "class") == 0) {
+	if (strcmp(kw, "derived") == 0) {
+		if (pt || *value)
+			perror_at(p, col, "'derived' stands alone, before the points");
+		else
+			it->derived = true;
+	} else if (strcmp(kw, "class") == 0) {
 		if (pt)
 			perror_at(p, col, "'class' belongs to the item, before its points");
 		else if (strcmp(value, "prohibited") == 0)
@@ -858,6 +863,7 @@ static const struct {
 	{"name-zh", K_ITEMF},     {"name-en", K_ITEMF},
 	{"industry-zh", K_ITEMF}, {"industry-en", K_ITEMF},
 	{"confidence", K_ITEMF},  {"note", K_ITEMF},
+	{"derived", K_ITEMF},
 	{"since", K_DATE},        {"until", K_DATE},
 	{"point", K_POINT},       {"subject", K_POINT},
 	{"text-zh", K_POINTF},    {"text-en", K_POINTF},
@@ -1553,4 +1559,46 @@ size_t rl_pack_phrase_count(const rl_pack *p)
 const char *rl_pack_phrase(const rl_pack *p, size_t i)
 {
 	return i < p->npatterns ? p->patterns[i].text : NULL;
+}
+
+void rl_pack_item(const rl_pack *p, size_t i, rl_item_info *info)
+{
+	const rl_item *it = &p->items[i];
+	memset(info, 0, sizeof *info);
+	info->id = it->id;
+	info->code = it->official ? it->id : NULL;
+	info->cls = rl_class_name(it->cls);
+	info->name_zh = it->name_zh;
+	info->name_en = it->name_en;
+	info->industry_zh = it->industry_zh;
+	info->industry_en = it->industry_en;
+	info->confidence = rl_conf_name(it->conf);
+	if (it->since != RL_NO_DATE) {
+		rl_date_format(it->since, info->since_buf);
+		info->since = info->since_buf;
+	}
+	if (it->until != RL_NO_DATE) {
+		rl_date_format(it->until, info->until_buf);
+		info->until = info->until_buf;
+	}
+	info->derived = it->derived;
+	info->subject_only = true;
+	for (uint32_t k = 0; k < it->npoints; k++) {
+		const rl_point *pt = &p->points[it->first_point + k];
+		if (!pt->subject) {
+			info->points++;
+			info->subject_only = false;
+		}
+		info->params += pt->nparams;
+		for (size_t g = 0; g < pt->ngroups; g++)
+			for (size_t t = 0; t < pt->groups[g].nterms; t++)
+				if (isalpha((unsigned char)pt->groups[g].terms[t][0]))
+					info->english_terms = true;
+	}
+	for (size_t e = 0; e < it->nexamples; e++) {
+		if (it->examples[e].kind == RL_EX_COUNTER)
+			info->counters++;
+		else
+			info->examples++;
+	}
 }

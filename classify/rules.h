@@ -57,6 +57,28 @@ const char *rl_pack_hash(const rl_pack *p);
 /* Items in the current edition as the pack header declares (132). */
 int rl_pack_items_in_edition(const rl_pack *p);
 size_t rl_pack_item_count(const rl_pack *p);
+/* What coverage reports need to know of one item. */
+typedef struct rl_item_info {
+	const char *id;
+	const char *code;        /* NULL for a provisional id */
+	const char *cls;         /* "prohibited" or "restricted" */
+	const char *name_zh, *name_en;   /* name_zh may be NULL */
+	const char *industry_zh, *industry_en; /* may be NULL */
+	const char *confidence;
+	const char *since, *until; /* "YYYY-MM-DD" or NULL */
+	size_t points;           /* control points (numbered or ?K) */
+	bool subject_only;       /* no control point known */
+	size_t params;
+	bool derived;            /* terms derived from the official text */
+	bool english_terms;      /* some term is in Latin script */
+	size_t examples, counters;
+	char since_buf[11], until_buf[11];
+} rl_item_info;
+
+/* Fills info for item i (0 <= i < rl_pack_item_count). Strings are owned
+ * by the pack, except since/until which point into info's own buffers. */
+void rl_pack_item(const rl_pack *p, size_t i, rl_item_info *info);
+
 /* The distinct normalised phrases the matcher looks for. */
 size_t rl_pack_phrase_count(const rl_pack *p);
 const char *rl_pack_phrase(const rl_pack *p, size_t i);

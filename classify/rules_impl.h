@@ -103,6 +103,7 @@ typedef struct rl_item {
 	char *name_zh, *name_en, *industry_zh, *industry_en, *note;
 	rl_conf conf;
 	rl_date since, until;
+	bool derived;      /* terms derived from the official text */
 	uint32_t first_point, npoints;
 	rl_example *examples;
 	size_t nexamples;
