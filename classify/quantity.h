@@ -43,6 +43,10 @@ typedef enum qp_dim {
 	QP_DIM_ENERGY_DENSITY, /* Wh/kg */
 	QP_DIM_CURRENT_DENSITY, /* A/m2 */
 	QP_DIM_COUNT,        /* a bare number with a count word (层, cores...) */
+	QP_DIM_C_RATE,       /* C (battery charge or discharge rate: "0.1c") */
+	QP_DIM_VOLUMETRIC_ENERGY_DENSITY, /* Wh/L */
+	QP_DIM_SPECIFIC_POWER, /* W/kg */
+	QP_DIM_ANGULAR_RATE, /* rad/s (gyro drift: °/h) */
 	QP_DIM__COUNT
 } qp_dim;
 
@@ -57,6 +61,10 @@ typedef struct qp_quantity {
  * Parses a unit as a rule file writes it ("g/cm3", "nm", "千瓦", "%").
  * On success sets *dim and the affine map to the base unit:
  * base = value * *scale + *offset. Returns false for an unknown unit.
+ * Case is folded as in documents, except that a leading capital M reads
+ * as mega where lower case reads as milli ("MW" against "mW"), since a
+ * rule file, unlike a case-folded document, still says which one it means.
+ * Superscripts, µ and ℃ are accepted in their raw forms ("g/cm³").
  */
 bool qp_unit(const char *unit, qp_dim *dim, double *scale, double *offset);
 
@@ -68,6 +76,13 @@ const char *qp_dim_name(qp_dim dim);
  * normalised text. Writes at most max of them to out, in text order, and
  * returns how many were found in all (which may exceed max). Bounded by
  * len: every byte is looked at a constant number of times.
+ *
+ * A range ("10-20 kw", "10至20千瓦") gives its two ends; a comparison word
+ * opens one side: "at least 5 w" and "5 w以上" give [5, +inf), "up to
+ * 5 w" and "不超过5瓦" give (-inf, 5]. Strict and non-strict comparisons
+ * give the same closed interval. A number without a unit is not reported;
+ * a number too large for a double is not reported either. docs/units.md
+ * lists every unit and word, and the ambiguous cases ("mw" is milliwatt).
  */
 size_t qp_scan(const char *text, size_t len, qp_quantity *out, size_t max);
 
@@ -75,7 +90,8 @@ size_t qp_scan(const char *text, size_t len, qp_quantity *out, size_t max);
  * Parses a number as written in text at [s, s + len): Arabic digits with
  * thousands separators, decimals and exponents, Chinese numerals (三千,
  * 两百, 1.5万, 十二). Returns the bytes consumed (0 when there is no number
- * at s) and sets *value.
+ * at s) and sets *value. A leading sign (+, -, −) is accepted; an
+ * overflowing number gives an infinite *value.
  */
 size_t qp_number(const char *s, size_t len, double *value);
 
