@@ -655,10 +655,48 @@ static const unsigned char nz_offer[256] = {
 	NZ_R16(0),
 };
 
+#define NZ_ONES UINT64_C(0x0101010101010101)
+#define NZ_HIGH UINT64_C(0x8080808080808080)
+
+/* 0x80 in each byte of x that is zero, exactly (no borrow between bytes). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+	uint64_t low7 = x & ~NZ_HIGH;
+	return ~((low7 + ~NZ_HIGH) | x) & NZ_HIGH;
+}
+
+/*
+ * The block tests below look at bytes one by one, and at neighbours only
+ * through sp & (sp >> 8), which is the same test in either byte order, so
+ * x can be loaded and stored with memcpy whatever the machine's order.
+ *
+ * Whether the eight bytes x (then `after`) can be copied as a block: all
+ * visible ASCII or spaces, no hyphen, no two spaces together, and the last
+ * byte allowed before `after` by the byte-wise test.
+ */
+static inline int block_ok(uint64_t x, unsigned last, unsigned after)
+{
+	if (x & NZ_HIGH)
+		return 0;
+	uint64_t ctrl = ~(x + 0x60 * NZ_ONES) & NZ_HIGH; /* bytes < 0x20 */
+	uint64_t hy = zero_bytes(x ^ ('-' * NZ_ONES));
+	uint64_t sp = zero_bytes(x ^ (' ' * NZ_ONES));
+	return !(ctrl | hy | (sp & (sp >> 8))) && (nz_need[last] & nz_offer[after]);
+}
+
+/* ASCII lower case of eight bytes below 0x80, in place. */
+static inline uint64_t lower8(uint64_t x)
+{
+	uint64_t ge_a = x + (0x80 - 'A') * NZ_ONES;
+	uint64_t gt_z = x + (0x80 - 'Z' - 1) * NZ_ONES;
+	return x | ((ge_a & ~gt_z & NZ_HIGH) >> 2);
+}
+
 /*
  * Copies a run of ASCII that needs no context rule: visible characters,
- * lower-cased, and single spaces and hyphens between visible characters.
- * Stops one byte before the end so the look-ahead byte is always there.
+ * lower-cased, and single spaces and hyphens between visible characters;
+ * eight bytes at a time where it can. Stops one byte before the end so the
+ * look-ahead byte is always there.
  */
 static size_t ascii_run(nz_writer *w, const unsigned char *in, size_t len,
 			size_t i, cs_code *rc)
@@ -668,10 +706,27 @@ static size_t ascii_run(nz_writer *w, const unsigned char *in, size_t len,
 		return i;
 
 	const unsigned char *p = in + i, *end = p + room;
-	char *out = w->out.data + w->out.len;
-	while (p < end && (nz_need[p[0]] & nz_offer[p[1]])) {
-		unsigned c = *p++;
-		*out++ = (char)(c + ((c - 'A' < 26u) << 5));
+	unsigned char *out = (unsigned char *)w->out.data + w->out.len;
+	for (;;) {
+		if (end - p >= 8) {
+			uint64_t x;
+			memcpy(&x, p, 8);
+			if (block_ok(x, p[7], p[8])) {
+				x = lower8(x);
+				memcpy(out, &x, 8);
+				out += 8;
+				p += 8;
+				continue;
+			}
+		}
+		/* Byte by byte to the next chance of a block. */
+		const unsigned char *stop = end - p > 8 ? p + 8 : end;
+		while (p < stop && (nz_need[p[0]] & nz_offer[p[1]])) {
+			unsigned c = *p++;
+			*out++ = (unsigned char)(c + ((c - 'A' < 26u) << 5));
+		}
+		if (p != stop || p == end)
+			break;
 	}
 	size_t n = (size_t)(p - (in + i));
 	if (n == 0)
@@ -681,7 +736,7 @@ static size_t ascii_run(nz_writer *w, const unsigned char *in, size_t len,
 		return i;
 	w->out.len += n;
 	w->out.data[w->out.len] = '\0';
-	unsigned last = (unsigned char)out[-1];
+	unsigned last = out[-1];
 	w->have_prev = 1;
 	w->prev = (last >= 'a' && last <= 'z') ? NZ_F_LETTER : 0;
 	return i + n;
@@ -712,7 +767,9 @@ static int fw_fast(uint32_t cp, unsigned *flags)
 
 /*
  * Copies a run of BMP ideographs (mapped to simplified), CJK punctuation
- * and the full-width forms above.
+ * and the full-width forms above. Characters are copied four bytes at a
+ * time, three kept (room_for leaves a byte for the NUL, which takes the
+ * fourth), so the run stops while four input bytes remain.
  */
 static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 		      size_t i, cs_code *rc)
@@ -722,18 +779,18 @@ static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 		return i;
 
 	char *out = w->out.data + w->out.len;
-	char *out_end = out + room - 2;
+	const char *out_last = out + room - 3; /* last place a character fits */
 	size_t start = i;
 	unsigned flags = NZ_F_CJK;
 	int moved = 1; /* the in/out distance may have changed */
-	while (i + 2 < len && out < out_end) {
+	while (i + 3 < len && out <= out_last) {
 		unsigned c = in[i], b1 = in[i + 1], b2 = in[i + 2];
 		if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80)
 			break;
 		uint32_t cp = ((c & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
 		uint32_t s = cp;
 		unsigned f = NZ_F_CJK;
-		if (c >= 0xE3 && c <= 0xE9) {
+		if (c - 0xE3u <= 6u) {
 			if (is_bmp_ideograph(cp))
 				s = t2s_bmp(cp);
 			else if (!is_fast_cjk_punct(cp))
@@ -746,23 +803,20 @@ static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 			break;
 		}
 		if (moved) {
-			*rc = map_note_at(w, (uint64_t)(out - w->out.data),
-					  i, s < 0x80 ? 1 : 3, 3);
+			*rc = map_note_at(w, (uint64_t)(out - w->out.data), i,
+					  s < 0x80 ? 1 : 3, 3);
 			if (*rc != CS_OK)
 				break;
 		}
-		if (s < 0x80) {
+		if (s == cp) {
+			memcpy(out, in + i, 4);
+			out += 3;
+			moved = 0;
+		} else if (s < 0x80) {
 			*out++ = (char)s;
 			moved = 1;
 		} else {
-			if (s == cp) {
-				out[0] = (char)c;
-				out[1] = (char)b1;
-				out[2] = (char)b2;
-			} else {
-				utf8_encode(s, out);
-			}
-			out += 3;
+			out += utf8_encode(s, out);
 			moved = 0;
 		}
 		flags = f;
