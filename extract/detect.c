@@ -1,7 +1,8 @@
 /*
  * detect.c: recognising bytes: their type and their character set.
  *
- * Types come from libmagic on the content, never the name. libmagic knows
+ * Types come from the content, never the name: libmagic, after a cheap
+ * look for fixed signatures and plain text (see ex_detect_type). libmagic knows
  * OOXML and ODF only when the zip lists its members in the usual order, so
  * every zip is also opened (headers only, plus the few bytes of ODF's
  * "mimetype" member) to tell a document from an archive whatever the order.
@@ -27,6 +28,8 @@
 #define SNIFF_BYTES 65536
 /* Zip members listed to tell OOXML from a plain zip. */
 #define PEEK_ENTRIES 4096
+
+static bool valid_utf8(const unsigned char *p, size_t n, bool cut);
 
 static void set_mime(char *mime, size_t size, const char *s)
 {
@@ -116,15 +119,72 @@ static bool looks_like_mail(const char *p, size_t len)
 	return mailish;
 }
 
+/*
+ * Formats named by a fixed signature at offset 0, where libmagic would
+ * answer the same; checked first because they cost nothing.
+ */
+static const char *signature(const unsigned char *p, size_t len)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *mime;
+	} sigs[] = {
+		{"%PDF-", 5, "application/pdf"},
+		{"\x89PNG\r\n\x1a\n", 8, "image/png"},
+		{"\xff\xd8\xff", 3, "image/jpeg"},
+		{"GIF87a", 6, "image/gif"},
+		{"GIF89a", 6, "image/gif"},
+		{"II*\0", 4, "image/tiff"},
+		{"MM\0*", 4, "image/tiff"},
+		{"\x1f\x8b\x08", 3, "application/gzip"},
+		{"\xfd" "7zXZ\0", 6, "application/x-xz"},
+		{"7z\xbc\xaf\x27\x1c", 6, "application/x-7z-compressed"},
+		{"{\\rtf", 5, "text/rtf"},
+		{"PK\003\004", 4, "application/zip"},
+	};
+	for (size_t i = 0; i < CS_ARRAY_LEN(sigs); i++)
+		if (len >= sigs[i].len && memcmp(p, sigs[i].magic, sigs[i].len) == 0)
+			return sigs[i].mime;
+	return NULL;
+}
+
+/*
+ * True for text libmagic could only call some text/... type that every
+ * handler reads as plain text: valid UTF-8, no control characters, and
+ * nothing a markup, RTF, PostScript or script detector keys on ('<' in
+ * the first bytes, a leading '{', '%' or "#!").
+ */
+static bool plain_text(const unsigned char *p, size_t len)
+{
+	size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES;
+	if (n == 0 || p[0] == '{' || p[0] == '%' || (n > 1 && p[0] == '#' && p[1] == '!'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '<' || (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
+				    p[i] != '\r' && p[i] != '\f') || p[i] == 0x7f)
+			return false;
+	return valid_utf8(p, n, n < len);
+}
+
+/*
+ * libmagic 5.44 walks its whole rule set for text, 250 to 500 us a call
+ * (measured): a mail of 10000 small parts took 2.5 s in detection alone.
+ * Signatures and plain UTF-8 text are therefore recognised here first;
+ * everything else goes to libmagic.
+ */
 void ex_detect_type(magic_t magic, const void *data, size_t len, char *mime,
 		    size_t size)
 {
-	const char *m = magic ? magic_buffer(magic, data, len) : NULL;
+	const char *m = signature(data, len);
+	if (!m && plain_text(data, len))
+		m = "text/plain";
+	if (!m && magic)
+		m = magic_buffer(magic, data, len);
 	set_mime(mime, size, m ? m : "application/octet-stream");
 	if (strcmp(mime, "application/zip") == 0 ||
 	    strncmp(mime, "application/vnd.openxmlformats", 30) == 0 ||
-	    strncmp(mime, "application/vnd.oasis.opendocument", 34) == 0 ||
-	    (len > 4 && memcmp(data, "PK\003\004", 4) == 0))
+	    strncmp(mime, "application/vnd.oasis.opendocument", 34) == 0)
 		peek_zip(data, len, mime, size);
 	else if (strcmp(mime, "text/plain") == 0 &&
 		 looks_like_mail(data, len < SNIFF_BYTES ? len : SNIFF_BYTES))

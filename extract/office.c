@@ -255,8 +255,16 @@ static bool enter(walker *w, const xmlNode *n)
 	return false;
 }
 
+/* True for the last paragraph of a table cell: the cell ends the field. */
+static bool last_in_cell(const xmlNode *n)
+{
+	return !n->next && n->parent && (is(n->parent, "tc") || is(n->parent, "table-cell"));
+}
+
 static void leave(walker *w, const xmlNode *n)
 {
+	if ((is(n, "p") || is(n, "h")) && last_in_cell(n))
+		return;
 	if (is(n, "p") || is(n, "h") || is(n, "tr") || is(n, "row") ||
 	    is(n, "table-row") || is(n, "si"))
 		separate(w, '\n');
