@@ -485,14 +485,14 @@ static cs_code unit_ascii(nz_writer *w, unsigned c, size_t in_pos, size_t n_in,
 
 /*
  * One code point out of utf8proc. first says it is the first of its
- * cluster, whose first input character was src; the others map flat onto
- * the cluster's start.
+ * cluster, whose first input character was src. n_in is the cluster's
+ * length when this is its only code point, else 0, so that all of them map
+ * flat onto the cluster's start (a linear map of "°" out of "℃" would
+ * point past where the "c" after it points).
  */
 static cs_code unit_normalised(nz_writer *w, uint32_t cp, int first,
 			       int32_t src, size_t in_pos, size_t n_in)
 {
-	if (!first)
-		n_in = 0;
 	if (is_space(cp)) {
 		unit_space(w, in_pos, is_line_break(cp));
 		return CS_OK;
@@ -554,7 +554,8 @@ static cs_code do_cluster(nz_writer *w, const unsigned char *in, size_t len,
 	if (r < 0 || r > NZ_DECOMP_MAX)
 		return unit_cp(w, NZ_REPLACEMENT, i, j - i, 0);
 	for (utf8proc_ssize_t k = 0; k < r && rc == CS_OK; k++)
-		rc = unit_normalised(w, (uint32_t)buf[k], k == 0, src, i, j - i);
+		rc = unit_normalised(w, (uint32_t)buf[k], k == 0, src, i,
+				     r == 1 ? j - i : 0);
 	return rc;
 }
 
@@ -886,6 +887,7 @@ cs_code nz_normalize(const char *in, size_t len, size_t max_out, nz_text **out,
 	if (rc != CS_OK)
 		goto done;
 
+	w.out.data[w.out.len] = '\0'; /* not yet written when nothing was */
 	size_t map_bytes;
 	t->in_len = len;
 	t->data = cs_buf_steal(&w.out, &t->len);
