@@ -199,6 +199,15 @@ void ex_detect_type(magic_t magic, const void *data, size_t len, char *mime,
 
 static const char REPLACEMENT[] = "\xef\xbf\xbd";
 
+cs_code ex_buf_fill(cs_buf *b, const void *data, size_t len)
+{
+	cs_code rc = cs_buf_add(b, data, len);
+	if (rc != CS_ELIMIT || b->len >= b->max)
+		return rc;
+	rc = cs_buf_add(b, data, b->max - b->len);
+	return rc == CS_OK ? CS_ELIMIT : rc;
+}
+
 /* The iconv name for a declared charset, widened to its superset. */
 static const char *charset_name(const char *cs)
 {
@@ -237,12 +246,12 @@ cs_code ex_iconv_utf8(const void *data, size_t len, const char *cs,
 		size_t room = sizeof chunk;
 		size_t r = iconv(cd, &in, &left, &o, &room);
 		int e = errno;
-		if ((rc = cs_buf_add(out, chunk, (size_t)(o - chunk))) != CS_OK)
+		if ((rc = ex_buf_fill(out, chunk, (size_t)(o - chunk))) != CS_OK)
 			break;
 		if (r != (size_t)-1 || e == E2BIG)
 			continue;
 		/* EILSEQ or EINVAL (cut short at the end): mark and skip a byte. */
-		if ((rc = cs_buf_adds(out, REPLACEMENT)) != CS_OK)
+		if ((rc = ex_buf_fill(out, REPLACEMENT, 3)) != CS_OK)
 			break;
 		if (bad)
 			(*bad)++;

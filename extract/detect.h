@@ -52,6 +52,13 @@ cs_code ex_iconv_utf8(const void *data, size_t len, const char *cs,
 /* True when len bytes at data look like text in some character set. */
 bool ex_looks_like_text(const void *data, size_t len);
 
+/*
+ * Appends to b as much of len bytes at data as fits under its ceiling.
+ * Returns CS_ELIMIT when some did not fit (b is then full to its ceiling,
+ * so that ex_job_text() sees text past its limit and says so), CS_ENOMEM.
+ */
+cs_code ex_buf_fill(cs_buf *b, const void *data, size_t len);
+
 /* --- job services the handlers of this module share ------------------ */
 
 /*

@@ -77,7 +77,7 @@ typedef struct walk {
 static void put(walk *w, const char *s, size_t n)
 {
 	if (w->rc == CS_OK)
-		w->rc = cs_buf_add(w->out, s, n);
+		w->rc = ex_buf_fill(w->out, s, n);
 }
 
 /* Ends a line or a field, never two in a row. */

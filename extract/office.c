@@ -162,7 +162,7 @@ static bool is(const xmlNode *n, const char *name)
 static void put(walker *w, const char *s, size_t n)
 {
 	if (w->rc == CS_OK)
-		w->rc = cs_buf_add(&w->out, s, n);
+		w->rc = ex_buf_fill(&w->out, s, n);
 }
 
 static void puts_(walker *w, const char *s)

@@ -32,6 +32,7 @@ typedef struct state {
 	int cp;       /* code page of \'hh bytes; 0: the document's */
 	bool star;    /* \* seen: an unknown destination is skipped */
 	bool font_entry;
+	bool block;   /* a destination (\title...) that ends a line when closed */
 } state;
 
 typedef struct rtf {
@@ -96,7 +97,7 @@ static void put(rtf *r, const char *s, size_t n)
 {
 	flush_bytes(r);
 	if (r->rc == CS_OK)
-		r->rc = cs_buf_add(&r->text, s, n);
+		r->rc = ex_buf_fill(&r->text, s, n);
 }
 
 static void put_byte(rtf *r, unsigned char c)
@@ -155,6 +156,7 @@ static void open_group(rtf *r)
 	r->depth++;
 	cur(r)->star = false;
 	cur(r)->font_entry = false;
+	cur(r)->block = false;
 }
 
 static void end_pict(rtf *r)
@@ -187,6 +189,8 @@ static void close_group(rtf *r)
 		end_pict(r);
 	if (s->font_entry && r->nfonts < MAX_FONTS)
 		r->nfonts++;
+	if (s->block && s->dest == D_TEXT)
+		put(r, "\n", 1);
 	r->depth--;
 }
 
@@ -260,6 +264,11 @@ static void control_word(rtf *r, const char *w, bool has_arg, long arg)
 			r->pict_ext = "png";
 		else if (strcmp(w, "jpegblip") == 0)
 			r->pict_ext = "jpg";
+	} else if (strcmp(w, "title") == 0 || strcmp(w, "subject") == 0 ||
+		   strcmp(w, "keywords") == 0 || strcmp(w, "doccomm") == 0 ||
+		   strcmp(w, "footnote") == 0 || strncmp(w, "header", 6) == 0 ||
+		   strncmp(w, "footer", 6) == 0) {
+		s->block = true;
 	} else if (strcmp(w, "ansicpg") == 0 && has_arg) {
 		r->ansicpg = (int)arg;
 	} else if (strcmp(w, "f") == 0 && has_arg) {
