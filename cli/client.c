@@ -645,7 +645,7 @@ static int parse_remote(int argc, char **argv, remote_args *a, bool watch)
 			a->verdicts[a->nverdicts++] = optarg;
 			break;
 		case 'i':
-			if (!watch || a->nitems >= 64 || strlen(optarg) > 32 ||
+			if (!watch || a->nitems >= 64 || strlen(optarg) > 96 ||
 			    strpbrk(optarg, " \t")) {
 				fprintf(stderr, "catscan: --item takes one item code\n");
 				return -1;

@@ -170,7 +170,7 @@ cs_code cd_request_parse(const cd_frame *f, size_t n, size_t max_message,
 static bool topic_word(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > 32)
+	if (n == 0 || n > 96)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] <= ' ' || s[i] >= 0x7f)
