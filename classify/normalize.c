@@ -125,11 +125,19 @@ static int is_fast_cjk_punct(uint32_t cp)
 	       ((NZ_CJK_PUNCT_FAST >> (cp - 0x3000)) & 1);
 }
 
-/* CJK characters after normalisation: no space is kept between two. */
+/*
+ * CJK characters after normalisation: no space is kept between two. Not
+ * the combining marks among them (U+302A..F, U+3099, U+309A): a space
+ * dropped before a mark would let it combine on the next pass.
+ */
 static int is_cjk(uint32_t cp)
 {
-	return is_ideograph(cp) || (cp >= 0x3001 && cp <= 0x30FF) ||
-	       (cp >= 0x31F0 && cp <= 0x31FF);
+	if (is_ideograph(cp))
+		return 1;
+	if (cp < 0x3001 || cp > 0x31FF)
+		return 0;
+	return cp <= 0x3029 || (cp >= 0x3030 && cp <= 0x3098) ||
+	       (cp >= 0x309B && cp <= 0x30FF) || cp >= 0x31F0;
 }
 
 /*
@@ -306,14 +314,30 @@ static int attaches(int32_t cp)
 	return d[0] >= 0x1160 && d[0] <= 0x11FF;
 }
 
-/* Whether the character at in[i] (if any) attaches to the one before it. */
-static int next_attaches(const unsigned char *in, size_t len, size_t i)
+/*
+ * How many bytes from in[i] join the character before them under NFKC: one
+ * attaching character, with any soft hyphens in front of it (invisible and
+ * dropped by NFKC, they must not keep a mark from its base); 0 if none.
+ */
+static size_t attached_len(const unsigned char *in, size_t len, size_t i)
 {
-	if (i >= len || in[i] < 0xCC) /* U+0300 starts at 0xCC 0x80 */
+	size_t j = i;
+	for (int k = 0; k < NZ_CLUSTER_MAX && j + 1 < len && in[j] == 0xC2 &&
+			in[j + 1] == 0xAD;
+	     k++)
+		j += 2;
+	if (j >= len || in[j] < 0xCC) /* U+0300 starts at 0xCC 0x80 */
 		return 0;
 	int32_t cp;
-	utf8_decode(in + i, len - i, &cp);
-	return cp >= 0 && attaches(cp);
+	size_t n = utf8_decode(in + j, len - j, &cp);
+	if (cp < 0 || !attaches(cp))
+		return 0;
+	return j + n - i;
+}
+
+static int next_attaches(const unsigned char *in, size_t len, size_t i)
+{
+	return attached_len(in, len, i) != 0;
 }
 
 /* --- the writer ----------------------------------------------------------- */
@@ -420,6 +444,10 @@ static void unit_space(nz_writer *w, size_t in_pos, int nl)
 static cs_code unit_hyphen(nz_writer *w, uint32_t cp, size_t in_pos,
 			   size_t n_in)
 {
+	/* A soft hyphen anywhere but right after a letter is nothing at all:
+	 * it must not settle a pending space. */
+	if (!cp && (w->ws || w->hy || !w->have_prev || !(w->prev & NZ_F_LETTER)))
+		return CS_OK;
 	cs_code rc = flush_pending(w, 0);
 	if (rc != CS_OK)
 		return rc;
@@ -532,9 +560,8 @@ static cs_code do_cluster(nz_writer *w, const unsigned char *in, size_t len,
 	cs_code rc = CS_OK;
 
 	for (int count = 1; j < len && count < NZ_CLUSTER_MAX; count++) {
-		int32_t cp;
-		size_t m = utf8_decode(in + j, len - j, &cp);
-		if (cp < 0 || !attaches(cp))
+		size_t m = attached_len(in, len, j);
+		if (m == 0)
 			break;
 		j += m;
 	}
@@ -633,7 +660,8 @@ static size_t room_for(nz_writer *w, size_t want, cs_code *rc)
  * and an AND: a byte c may be copied when nz_need[c] & nz_offer[d] for the
  * byte d after it. Visible characters (need 2) may be followed by anything
  * that cannot be a combining mark: ASCII, a continuation byte, a lead byte
- * below U+0300 (0xCC) or of an ideograph (0xE4..0xE9). A space or hyphen
+ * below U+0300 (0xCC) or of an ideograph (0xE4..0xE9); but not 0xC2, which
+ * may be a soft hyphen in front of a mark. A space or hyphen
  * (need 4) only by a visible character, so that runs of space and hyphens
  * before a line break go to the writer's rules.
  */
@@ -650,7 +678,7 @@ static const unsigned char nz_offer[256] = {
 	2, 6, 6, 6, NZ_R4(6), NZ_R4(6), NZ_R4(6), /* 0x20..0x2F */
 	NZ_R16(6), NZ_R16(6), NZ_R16(6), NZ_R16(6), NZ_R16(6),
 	NZ_R16(2), NZ_R16(2), NZ_R16(2), NZ_R16(2), /* 0x80..0xBF */
-	NZ_R4(2), NZ_R4(2), NZ_R4(2), NZ_R4(0),       /* 0xC0..0xCF */
+	2, 2, 0, 2, NZ_R4(2), NZ_R4(2), NZ_R4(0),     /* 0xC0..0xCF */
 	NZ_R16(0),                                    /* 0xD0..0xDF */
 	0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, /* 0xE0..0xEF */
 	NZ_R16(0),
