@@ -10,7 +10,8 @@
  * its filename or "part-N", and is detected and read like any document.
  *
  * Encrypted mail (multipart/encrypted, S/MIME enveloped data) cannot be
- * read and says so. GMime's parser reports damage through a callback:
+ * read and says so; the signature parts of signed mail are not documents
+ * and are skipped. GMime's parser reports damage through a callback:
  * a truncated or malformed message, or one that tries to exploit the
  * parser (nesting overflow), is marked partial with GMime's words.
  */
@@ -173,10 +174,19 @@ static void leaf(mail *m, GMimeObject *obj)
 	const char *filename = g_mime_part_get_filename(GMIME_PART(obj));
 	bool attachment = g_mime_part_is_attachment(GMIME_PART(obj)) || filename;
 	m->leaf++;
+	/* A signature holds no document text; reading it would fail closed. */
+	if (g_mime_content_type_is_type(ct, "application", "pkcs7-signature") ||
+	    g_mime_content_type_is_type(ct, "application", "x-pkcs7-signature") ||
+	    g_mime_content_type_is_type(ct, "application", "pgp-signature"))
+		return;
 	if (g_mime_content_type_is_type(ct, "application", "pkcs7-mime") ||
 	    g_mime_content_type_is_type(ct, "application", "x-pkcs7-mime")) {
+		/* Opaque-signed content is inside the PKCS #7 blob too. */
+		const char *type = g_mime_content_type_get_parameter(ct, "smime-type");
 		ex_doc_set_status(ex_job_doc(m->job), m->part, EX_UNSCANNABLE,
-				  "encrypted (S/MIME)");
+				  type && strcmp(type, "signed-data") == 0
+					  ? "unsupported format: S/MIME opaque-signed data"
+					  : "encrypted (S/MIME)");
 		return;
 	}
 	if (!attachment && g_mime_content_type_is_type(ct, "text", "plain"))

@@ -310,6 +310,27 @@ def eml():
                 b64_lines("无名附件：钕铁硼".encode()),
                 inner)
 
+def signed_mail():
+    return ("From: a@example.invalid\r\nTo: b@example.invalid\r\n"
+            "Subject: signed\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; "
+            "micalg=sha-256; boundary=\"S\"\r\n\r\n"
+            "--S\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n签名邮件：稀土分离\r\n"
+            "--S\r\nContent-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n"
+            "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n"
+            "--S--\r\n")
+
+def encrypted_mail():
+    return ("From: a@example.invalid\r\nTo: b@example.invalid\r\n"
+            "Subject: encrypted\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; "
+            "boundary=\"E\"\r\n\r\n"
+            "--E\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n"
+            "--E\r\nContent-Type: application/octet-stream\r\n\r\n"
+            "-----BEGIN PGP MESSAGE-----\r\nhQEMA0000000\r\n-----END PGP MESSAGE-----\r\n"
+            "--E--\r\n")
+
 def many_parts(n):
     parts = ["From: a@example.invalid\r\nTo: b@example.invalid\r\n"
              "Subject: many\r\nMIME-Version: 1.0\r\n"
@@ -348,10 +369,7 @@ def bomb():
     crc = 0
     for _ in range(size // len(chunk)):
         crc = zlib.crc32(chunk, crc)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr(zipfile.ZipInfo("small.txt", FIXED_TIME), EN, zipfile.ZIP_DEFLATED)
-    # Hand-write the bomb member: zipfile would deflate the gigabyte again.
+    # Hand-write the zip: zipfile would deflate the gigabyte again.
     import struct
     name = b"zeros.bin"
     local = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 8, 0, 0x21,
@@ -398,6 +416,8 @@ def main():
     write(out, "big5.rtf", rtf_big5())
     write(out, "mail.eml", eml())
     write(out, "many.eml", many_parts(10000))
+    write(out, "signed.eml", signed_mail())
+    write(out, "encrypted.eml", encrypted_mail())
     members = [("docs/zh.txt", ZH + "\n"), ("docs/en.txt", EN + "\n")]
     write(out, "zh.zip", zip_bytes(members))
     write(out, "zh.tar", tar_bytes(members, "w"))

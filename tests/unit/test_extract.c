@@ -489,6 +489,25 @@ static void test_mail(void **state)
 	ex_doc_free(d);
 }
 
+static void test_mail_signed(void **state)
+{
+	ex_doc *d = extract("signed.eml");
+	TEXT(d, "签名邮件：稀土分离");
+	/* The signature is not a document: no part, no failure. */
+	assert_int_equal(ex_doc_part_count(d), 1);
+	assert_int_equal(ex_doc_status(d), EX_OK);
+	ex_doc_free(d);
+}
+
+static void test_mail_encrypted(void **state)
+{
+	ex_doc *d = extract("encrypted.eml");
+	TEXT(d, "Subject: encrypted");
+	STATUS(d, 0, EX_UNSCANNABLE);
+	REASON(d, 0, "encrypted (multipart/encrypted)");
+	ex_doc_free(d);
+}
+
 static void test_mail_many_parts(void **state)
 {
 	ex_doc *d = extract("many.eml");
@@ -631,6 +650,8 @@ int main(void)
 		cmocka_unit_test(test_odf),
 		cmocka_unit_test(test_rtf),
 		cmocka_unit_test(test_mail),
+		cmocka_unit_test(test_mail_signed),
+		cmocka_unit_test(test_mail_encrypted),
 		cmocka_unit_test(test_mail_many_parts),
 		cmocka_unit_test(test_archives),
 		cmocka_unit_test(test_zip_bomb),
