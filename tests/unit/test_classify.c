@@ -19,10 +19,10 @@ static const char pack_text[] =
 	"point 1\ntext-zh 电池用磷酸铁锂制备技术\n"
 	"terms lfp 3 : 磷酸铁锂 | LiFePO4 | lithium iron phosphate | LFP\n"
 	"terms prep 1 : 制备 | 工艺 | preparation | process\n"
-	"match all(lfp, prep) within 30\nreview 3\n"
+	"match all(lfp, prep) within 60\nreview 3\n"
 	"exclude 电池回收\n"
 	"param density >= 2.58 g/cm3 near 压实密度 | compaction density\n"
-	"example 1 : 磷酸铁锂制备工艺，压实密度2.6 g/cm3\ncounter : 磷酸铁锂电池回收\n"
+	"example 1 : 磷酸铁锂制备工艺，压实密度2.6 g/cm3\ncounter : 正极材料采购合同，电池回收另议\n"
 	"item x-X-laser\nclass restricted\nname-en Laser\nconfidence partial\n"
 	"exclude 激光打印机 | laser printer\n"
 	"subject\nterms laser : 激光 | laser\nterms tech : 技术 | technology\n"
@@ -99,6 +99,7 @@ static sc_verdict verdict_of(const char *text, const char *as_of)
 CASE(terms_in_window_hit, "乙方转让磷酸铁锂制备工艺，压实密度2.60 g/cm³。", NOW,
      SC_RESTRICTED)
 CASE(terms_beyond_window_do_not, "磷酸铁锂。这里是一段很长的无关文字，"
+     "用来把两个词拉开到窗口之外的距离，再加一些字。这里是一段很长的无关文字，"
      "用来把两个词拉开到窗口之外的距离，再加一些字。制备", NOW, SC_REVIEW)
 CASE(lone_term_without_review_score_is_clear, "制备工艺说明", NOW, SC_CLEAR)
 CASE(lone_strong_term_gives_review, "磷酸铁锂电池模组 200 套", NOW, SC_REVIEW)
@@ -157,10 +158,10 @@ static void evidence_offsets_point_into_the_original(void **state)
 	size_t start = (size_t)json_integer_value(json_object_get(ev, "start"));
 	size_t end = (size_t)json_integer_value(json_object_get(ev, "end"));
 	assert_true(end <= strlen(text));
-	/* the window runs from the full-width ＬＦＰ to 工艺 */
+	/* the window runs from the full-width ＬＦＰ to the first process word */
 	assert_int_equal(strncmp(text + start, "ＬＦＰ", strlen("ＬＦＰ")), 0);
 	assert_string_equal(json_string_value(json_object_get(ev, "text")),
-			    "ＬＦＰ的制备工艺");
+			    "ＬＦＰ的制备");
 	json_t *param = json_array_get(json_object_get(json_array_get(o.hits, 0),
 						       "params"), 0);
 	assert_true(json_is_true(json_object_get(param, "met")));
