@@ -314,9 +314,9 @@ static void finish_job(broker *b, job *j, zmq_msg_t *result, const wrk *w)
 	}
 	worker_name(w, wname, sizeof wname);
 	double ms = now_ms() - j->accepted;
-	json_t *meta = json_pack("{s:s, s:I, s:s, s:s, s:f, s:i, s:s}", "id",
+	json_t *meta = json_pack("{s:s, s:I, s:s, s:s, s:I, s:i, s:s}", "id",
 				 j->req.id, "job", (json_int_t)j->id, "verdict",
-				 verdict, "items", items, "ms", ms, "attempts",
+				 verdict, "items", items, "ms", (json_int_t)(ms + 0.5), "attempts",
 				 j->attempts + 1, "worker", wname);
 	char *text = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
 	json_decref(meta);
@@ -746,6 +746,8 @@ static void on_client_message(broker *b, zmq_msg_t *f, int n, bool truncated)
 	j->accepted = now_ms();
 	b->accepted++;
 	queue_push(b, j, false);
+	/* Hand it out now, so the queue bound counts only jobs that wait. */
+	dispatch(b);
 }
 
 /* Reads one message; frames past FRAMES_MAX are read and dropped. */
