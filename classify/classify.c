@@ -74,6 +74,9 @@ struct cl_scanner {
 	bool occ_overflow;
 	event *evs;
 	size_t nev, capev;
+	size_t *terms;         /* per point: indexes of its surviving term events */
+	size_t *point_count;   /* counting sort of events by point */
+	bool *point_live;      /* point in force on the as-of date */
 	const char *text;      /* the segment being scanned */
 	size_t textlen;
 	point_state *points;
@@ -107,7 +110,9 @@ cs_code cl_scanner_new(const rl_pack *pack, cl_scanner **out, cs_error *err)
 	s->pack = pack;
 	s->points = calloc(pack->npoints, sizeof *s->points);
 	s->param_base = calloc(pack->npoints + 1, sizeof *s->param_base);
-	if (!s->points || !s->param_base)
+	s->point_count = calloc(pack->npoints + 1, sizeof *s->point_count);
+	s->point_live = calloc(pack->npoints + 1, sizeof *s->point_live);
+	if (!s->points || !s->param_base || !s->point_count || !s->point_live)
 		goto oom;
 	for (size_t i = 0; i < pack->npoints; i++) {
 		s->param_base[i] = s->nparams_total;
@@ -136,6 +141,9 @@ void cl_scanner_free(cl_scanner *s)
 	mt_scratch_free(s->scratch);
 	free(s->occs);
 	free(s->evs);
+	free(s->terms);
+	free(s->point_count);
+	free(s->point_live);
 	free(s->points);
 	free(s->params);
 	free(s->param_base);
@@ -193,21 +201,30 @@ static int on_match(unsigned id, size_t end, void *ctx)
 	return 0;
 }
 
-static int cmp_occ(const void *a, const void *b)
+static bool occ_before(const occ *x, const occ *y)
 {
-	const occ *x = a, *y = b;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->end < y->end ? -1 : x->end > y->end;
+	return x->start < y->start || (x->start == y->start && x->end < y->end);
 }
 
-static int cmp_event(const void *a, const void *b)
+/*
+ * Hyperscan reports matches in order of their end, so ordered by start
+ * they are out of place only among matches ending within one phrase length
+ * of each other: insertion sort moves each a short way, in linear time on
+ * real text (a general sort here cost more than the whole match pass).
+ */
+static void sort_occurrences(occ *o, size_t n)
 {
-	const event *x = a, *y = b;
-	if (x->point != y->point)
-		return x->point < y->point ? -1 : 1;
-	return x->occ < y->occ ? -1 : x->occ > y->occ;
+	for (size_t i = 1; i < n; i++) {
+		occ v = o[i];
+		size_t j = i;
+		while (j > 0 && occ_before(&v, &o[j - 1])) {
+			o[j] = o[j - 1];
+			j--;
+		}
+		o[j] = v;
+	}
 }
+
 
 static void count_chars(cl_scanner *s)
 {
@@ -234,48 +251,54 @@ static bool point_in_force(const rl_pack *k, const rl_point *pt, rl_date d)
 	       in_force(pt->since, pt->until, d);
 }
 
-static cs_code fan_out(cl_scanner *s, rl_date d)
+/*
+ * Fans each occurrence out to the points that use its phrase, grouped by
+ * point (a counting sort: one pass to count, one to place), each point's
+ * events in text order because occurrences are.
+ */
+static cs_code fan_out(cl_scanner *s)
 {
 	const rl_pack *k = s->pack;
-	s->nev = 0;
+	size_t *count = s->point_count;
+	memset(count, 0, (k->npoints + 1) * sizeof *count);
+	size_t total = 0;
+	for (size_t i = 0; i < s->nocc; i++) {
+		const rl_pattern *p = &k->patterns[s->occs[i].pattern];
+		for (uint32_t r = 0; r < p->nrefs; r++) {
+			uint32_t pi = k->refs[p->first_ref + r].point;
+			if (s->point_live[pi]) {
+				count[pi + 1]++;
+				total++;
+			}
+		}
+	}
+	if (total > s->capev) {
+		event *q = realloc(s->evs, total * sizeof *q);
+		if (!q)
+			return CS_ENOMEM;
+		s->evs = q;
+		size_t *t = realloc(s->terms, total * sizeof *t);
+		if (!t)
+			return CS_ENOMEM;
+		s->terms = t;
+		s->capev = total;
+	}
+	for (size_t pi = 0; pi < k->npoints; pi++)
+		count[pi + 1] += count[pi];
 	for (size_t i = 0; i < s->nocc; i++) {
 		const rl_pattern *p = &k->patterns[s->occs[i].pattern];
 		for (uint32_t r = 0; r < p->nrefs; r++) {
 			const rl_ref *ref = &k->refs[p->first_ref + r];
-			if (!point_in_force(k, &k->points[ref->point], d))
-				continue;
-			if (s->nev == s->capev) {
-				size_t cap = s->capev ? s->capev * 2 : 256;
-				event *q = realloc(s->evs, cap * sizeof *q);
-				if (!q)
-					return CS_ENOMEM;
-				s->evs = q;
-				s->capev = cap;
-			}
-			s->evs[s->nev++] = (event){ref->point, ref->kind, ref->index,
-						   (uint32_t)i};
+			if (s->point_live[ref->point])
+				s->evs[count[ref->point]++] = (event){
+					ref->point, ref->kind, ref->index, (uint32_t)i};
 		}
 	}
-	/* occurrences are in text order, so sorting by (point, occ) leaves
-	 * each point's events in text order */
-	qsort(s->evs, s->nev, sizeof *s->evs, cmp_event);
+	s->nev = total;
 	return CS_OK;
 }
 
 /* ---- points ---------------------------------------------------------------- */
-
-static bool excluded(const cl_scanner *s, const event *ev, size_t n,
-		     const occ *o)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (ev[i].kind != RL_REF_EXCLUDE)
-			continue;
-		const occ *x = &s->occs[ev[i].occ];
-		if (x->start <= o->start && o->end <= x->end)
-			return true;
-	}
-	return false;
-}
 
 static bool need_met(const rl_point *pt, int distinct)
 {
@@ -299,13 +322,29 @@ static void eval_point(cl_scanner *s, const nz_text *nt, size_t seg,
 	int distinct = 0, score = 0;
 	size_t lo = 0;
 	size_t window = pt->within ? (size_t)pt->within : SIZE_MAX;
-	/* term events only, exclusions applied */
-	size_t terms[4096];
-	size_t nterms = 0;
-	for (size_t i = 0; i < n && nterms < CS_ARRAY_LEN(terms); i++)
-		if (ev[i].kind == RL_REF_GROUP && ev[i].index < MAXG &&
-		    !excluded(s, ev, n, &s->occs[ev[i].occ]))
-			terms[nterms++] = i;
+
+	/* Term events that no exclusion covers. Events come in text order,
+	 * so one sweep keeps the furthest end of the exclusions begun so far:
+	 * a term is covered when that end reaches past it. */
+	size_t nterms = 0, x = 0, covered_to = 0;
+	bool any_exclusion = false;
+	for (size_t i = 0; i < n; i++) {
+		if (ev[i].kind != RL_REF_GROUP || ev[i].index >= MAXG)
+			continue;
+		const occ *o = &s->occs[ev[i].occ];
+		for (; x < n && s->occs[ev[x].occ].start <= o->start; x++) {
+			if (ev[x].kind != RL_REF_EXCLUDE)
+				continue;
+			const occ *e = &s->occs[ev[x].occ];
+			if (!any_exclusion || e->end > covered_to)
+				covered_to = e->end;
+			any_exclusion = true;
+		}
+		if (any_exclusion && covered_to >= o->end)
+			continue;
+		s->terms[nterms++] = i;
+	}
+	const size_t *terms = s->terms;
 
 	point_state best = {0};
 	for (size_t hi = 0; hi < nterms; hi++) {
@@ -424,7 +463,7 @@ static void eval_param(cl_scanner *s, const nz_text *nt, size_t seg,
 }
 
 static cs_code scan_segment(cl_scanner *s, const ex_segment *sg, size_t seg,
-			    rl_date d, cs_error *err)
+			    cs_error *err)
 {
 	nz_text *nt = NULL;
 	cs_code rc = nz_normalize(sg->text, sg->len, CL_MAX_TEXT, &nt, err);
@@ -438,9 +477,9 @@ static cs_code scan_segment(cl_scanner *s, const ex_segment *sg, size_t seg,
 		     err);
 	if (rc != CS_OK)
 		goto done;
-	qsort(s->occs, s->nocc, sizeof *s->occs, cmp_occ);
+	sort_occurrences(s->occs, s->nocc);
 	count_chars(s);
-	if (fan_out(s, d) != CS_OK) {
+	if (fan_out(s) != CS_OK) {
 		rc = cs_fail(err, CS_ENOMEM, "classifier: out of memory");
 		goto done;
 	}
@@ -532,6 +571,8 @@ cs_code cl_classify(cl_scanner *s, const ex_doc *doc, const char *as_of,
 	}
 	const rl_pack *k = s->pack;
 	memset(s->points, 0, k->npoints * sizeof *s->points);
+	for (size_t i = 0; i < k->npoints; i++)
+		s->point_live[i] = point_in_force(k, &k->points[i], d);
 	memset(s->params, 0, s->nparams_total * sizeof *s->params);
 
 	cl_result *r = calloc(1, sizeof *r);
@@ -540,7 +581,7 @@ cs_code cl_classify(cl_scanner *s, const ex_doc *doc, const char *as_of,
 	r->pack = k;
 	rl_date_format(d, r->as_of);
 	for (size_t i = 0; i < ex_doc_segment_count(doc); i++) {
-		rc = scan_segment(s, ex_doc_segment(doc, i), i, d, err);
+		rc = scan_segment(s, ex_doc_segment(doc, i), i, err);
 		if (rc != CS_OK)
 			goto done;
 	}
