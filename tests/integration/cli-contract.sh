@@ -25,9 +25,20 @@ check "empty file is clear" 0 "$cs" scan --local --json "$tmp/empty.txt"
 [ "$(json_field verdict)" = clear ] || { echo "FAIL: empty file verdict"; fail=1; }
 
 printf 'abc\377\376\000def \344\270' >"$tmp/bad.txt"
-check "invalid UTF-8 and NUL" 0 "$cs" scan --local --json "$tmp/bad.txt"
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" ||
-	{ echo "FAIL: output is not JSON"; fail=1; }
+check "binary garbage is unscannable" 2 "$cs" scan --local --json "$tmp/bad.txt"
+[ "$(json_field verdict)" = unscannable ] || { echo "FAIL: garbage verdict"; fail=1; }
+
+# Text with a few invalid bytes and a NUL (damage, not binary) is still read.
+{
+	i=0
+	while [ $i -lt 20 ]; do
+		printf '本合同其他条款与附件具有同等法律效力，双方应共同遵守。\n'
+		i=$((i + 1))
+	done
+	printf '乙方向甲方转让稀土萃取分离工艺技术及全套工艺文件。\377\376 Text.\000 更多。\344\270\n'
+} >"$tmp/bad2.txt"
+check "text with invalid UTF-8 and NUL" 1 "$cs" scan --local --json "$tmp/bad2.txt"
+[ "$(json_field verdict)" = prohibited ] || { echo "FAIL: damaged text not read"; fail=1; }
 
 check "missing file is an error" 2 "$cs" scan --local --json "$tmp/nope.txt"
 grep -q "nope.txt" "$tmp/err" || { echo "FAIL: error does not name the file"; fail=1; }
