@@ -226,13 +226,31 @@ static void sort_occurrences(occ *o, size_t n)
 }
 
 
+/* Characters (UTF-8 lead bytes) in t[a, b), eight bytes at a time. */
+static size_t chars_between(const char *t, size_t a, size_t b)
+{
+	size_t n = 0;
+	for (; a < b && (a & 7); a++)
+		n += ((unsigned char)t[a] & 0xC0) != 0x80;
+	for (; a + 8 <= b; a += 8) {
+		uint64_t x;
+		memcpy(&x, t + a, 8);
+		/* continuation bytes: top bit set, next bit clear */
+		uint64_t cont = x & ~(x << 1) & 0x8080808080808080ULL;
+		n += 8 - (size_t)__builtin_popcountll(cont);
+	}
+	for (; a < b; a++)
+		n += ((unsigned char)t[a] & 0xC0) != 0x80;
+	return n;
+}
+
 static void count_chars(cl_scanner *s)
 {
 	size_t pos = 0, chars = 0;
 	for (size_t i = 0; i < s->nocc; i++) {
 		occ *o = &s->occs[i];
-		for (; pos < o->start; pos++)
-			chars += ((unsigned char)s->text[pos] & 0xC0) != 0x80;
+		chars += chars_between(s->text, pos, o->start);
+		pos = o->start;
 		o->cstart = chars;
 		o->cend = chars + s->pack->patterns[o->pattern].chars;
 	}
