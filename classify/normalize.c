@@ -285,6 +285,26 @@ static size_t utf8_decode(const unsigned char *s, size_t n, int32_t *cp)
 }
 
 /*
+ * Whether NFKC with case folding leaves cp alone when nothing attaches to
+ * it: no decomposition, no case folding, not ignorable. Most symbols and
+ * punctuation outside the fast paths (°, ±, ×, quotes, dashes, arrows) are
+ * such, and skip utf8proc's decomposition. The UINT16_MAX "none" is
+ * utf8proc's own convention for these two fields.
+ */
+static int stable_alone(const utf8proc_property_t *p)
+{
+	return p->decomp_seqindex == UINT16_MAX &&
+	       p->casefold_seqindex == UINT16_MAX && !p->ignorable;
+}
+
+static int is_mark(const utf8proc_property_t *p)
+{
+	return p->combining_class != 0 || p->category == UTF8PROC_CATEGORY_MN ||
+	       p->category == UTF8PROC_CATEGORY_MC ||
+	       p->category == UTF8PROC_CATEGORY_ME;
+}
+
+/*
  * Whether cp, following another character, may change it under NFKC: it is
  * (or starts with, once decomposed) a combining mark, or a Hangul vowel or
  * final consonant jamo, or it vanishes. Nothing below U+0300 and none of
@@ -299,19 +319,18 @@ static int attaches(int32_t cp)
 	const utf8proc_property_t *p = utf8proc_get_property(cp);
 	if (p->ignorable)
 		return 1;
-	utf8proc_int32_t d[32];
-	utf8proc_ssize_t n = utf8proc_decompose_char(
-		cp, d, (utf8proc_ssize_t)CS_ARRAY_LEN(d), NZ_DECOMPOSE_OPTS, NULL);
-	if (n <= 0 || n > (utf8proc_ssize_t)CS_ARRAY_LEN(d))
-		return n == 0;
-	p = utf8proc_get_property(d[0]);
-	if (p->combining_class != 0)
-		return 1;
-	if (p->category == UTF8PROC_CATEGORY_MN ||
-	    p->category == UTF8PROC_CATEGORY_MC ||
-	    p->category == UTF8PROC_CATEGORY_ME)
-		return 1;
-	return d[0] >= 0x1160 && d[0] <= 0x11FF;
+	int32_t first = cp;
+	if (!stable_alone(p)) {
+		utf8proc_int32_t d[32];
+		utf8proc_ssize_t n = utf8proc_decompose_char(
+			cp, d, (utf8proc_ssize_t)CS_ARRAY_LEN(d),
+			NZ_DECOMPOSE_OPTS, NULL);
+		if (n <= 0 || n > (utf8proc_ssize_t)CS_ARRAY_LEN(d))
+			return n == 0;
+		first = d[0];
+		p = utf8proc_get_property(first);
+	}
+	return is_mark(p) || (first >= 0x1160 && first <= 0x11FF);
 }
 
 /*
@@ -370,12 +389,17 @@ static cs_code map_note_at(nz_writer *w, uint64_t o, size_t in_pos,
 			return CS_OK;
 	}
 	nz_bp bp = {o, (uint64_t)in_pos | (flat ? NZ_FLAT : 0)};
-	cs_code rc = cs_buf_add(&w->map, &bp, sizeof bp);
-	if (rc == CS_OK) {
-		w->last = bp;
-		w->have_bp = 1;
+	if (w->map.cap - w->map.len <= sizeof bp) {
+		cs_code rc = cs_buf_reserve(&w->map, 4096 * sizeof bp);
+		if (rc != CS_OK)
+			return rc;
 	}
-	return rc;
+	/* The map is an array, not a string: no terminator is kept. */
+	memcpy(w->map.data + w->map.len, &bp, sizeof bp);
+	w->map.len += sizeof bp;
+	w->last = bp;
+	w->have_bp = 1;
+	return CS_OK;
 }
 
 static cs_code map_note(nz_writer *w, size_t in_pos, size_t n_out, size_t n_in)
@@ -392,7 +416,13 @@ static cs_code put(nz_writer *w, const char *s, size_t n, size_t in_pos,
 	cs_code rc = map_note(w, in_pos, n, n_in);
 	if (rc != CS_OK)
 		return rc;
-	return cs_buf_add(&w->out, s, n);
+	if (w->out.cap - w->out.len <= n)
+		return cs_buf_add(&w->out, s, n);
+	/* The usual case, with room reserved up front; the terminator is
+	 * written once at the end. */
+	memcpy(w->out.data + w->out.len, s, n);
+	w->out.len += n;
+	return CS_OK;
 }
 
 /*
@@ -635,6 +665,11 @@ static cs_code step(nz_writer *w, const unsigned char *in, size_t len,
 				      (u >= 0xFF41 && u <= 0xFF5A ? NZ_F_LOWER
 								  : 0));
 	}
+	if (!next_attaches(in, len, i + n) &&
+	    stable_alone(utf8proc_get_property(cp))) {
+		*pi = i + n;
+		return unit_normalised(w, u, 1, cp, i, n);
+	}
 	return do_cluster(w, in, len, pi, cp, n);
 }
 
@@ -651,6 +686,8 @@ static size_t room_for(nz_writer *w, size_t want, cs_code *rc)
 		want = left;
 	if (want == 0)
 		return 0;
+	if (w->out.cap > w->out.len && w->out.cap - w->out.len > want)
+		return want; /* the usual case: the first reserve was enough */
 	*rc = cs_buf_reserve(&w->out, want);
 	return *rc == CS_OK ? want : 0;
 }
@@ -798,25 +835,58 @@ static int fw_fast(uint32_t cp, unsigned *flags)
  * Copies a run of BMP ideographs (mapped to simplified), CJK punctuation
  * and the full-width forms above. Characters are copied four bytes at a
  * time, three kept (room_for leaves a byte for the NUL, which takes the
- * fourth), so the run stops while four input bytes remain.
+ * fourth), so the run stops while four input bytes remain. An inner loop
+ * takes the common case, an ideograph with no simplified form; the outer
+ * one takes the rest and keeps the offset map.
  */
 static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 		      size_t i, cs_code *rc)
 {
+	if (len - i < 4)
+		return i;
 	size_t room = room_for(w, len - i, rc);
 	if (room < 3)
 		return i;
 
+	/* Output never advances faster than input here, so bounding the input
+	 * by the room bounds the output too. */
+	const unsigned char *p = in + i, *p0 = p;
+	const unsigned char *end = in + len - 3;
+	if ((size_t)(end - p) > room - 2)
+		end = p + room - 2;
 	char *out = w->out.data + w->out.len;
-	const char *out_last = out + room - 3; /* last place a character fits */
-	size_t start = i;
 	unsigned flags = NZ_F_CJK;
 	int moved = 1; /* the in/out distance may have changed */
-	while (i + 3 < len && out <= out_last) {
-		unsigned c = in[i], b1 = in[i + 1], b2 = in[i + 2];
-		if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80)
+	while (p < end) {
+		uint16_t tail;
+		if (!moved) {
+			while (p < end) {
+				unsigned c = p[0];
+				memcpy(&tail, p + 1, 2);
+				if (c - 0xE4u > 5u || (tail & 0xC0C0) != 0x8080)
+					break;
+				uint32_t cp = ((c & 0x0F) << 12) |
+					      ((uint32_t)(p[1] & 0x3F) << 6) |
+					      (p[2] & 0x3F);
+				/* U+4000..U+9FFF but the hexagrams U+4DC0..U+4DFF */
+				uint32_t off = cp - NZ_T2S_BITS_LO;
+				if (cp - 0x4DC0u < 0x40u ||
+				    ((nz_t2s_bits[off >> 6] >> (off & 63)) & 1))
+					break;
+				memcpy(out, p, 4);
+				out += 3;
+				p += 3;
+				flags = NZ_F_CJK;
+			}
+			if (p >= end)
+				break;
+		}
+		unsigned c = p[0];
+		memcpy(&tail, p + 1, 2);
+		if ((tail & 0xC0C0) != 0x8080)
 			break;
-		uint32_t cp = ((c & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+		uint32_t cp = ((c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
+			      (p[2] & 0x3F);
 		uint32_t s = cp;
 		unsigned f = NZ_F_CJK;
 		if (c - 0xE3u <= 6u) {
@@ -832,13 +902,13 @@ static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 			break;
 		}
 		if (moved) {
-			*rc = map_note_at(w, (uint64_t)(out - w->out.data), i,
-					  s < 0x80 ? 1 : 3, 3);
+			*rc = map_note_at(w, (uint64_t)(out - w->out.data),
+					  (size_t)(p - in), s < 0x80 ? 1 : 3, 3);
 			if (*rc != CS_OK)
 				break;
 		}
 		if (s == cp) {
-			memcpy(out, in + i, 4);
+			memcpy(out, p, 4);
 			out += 3;
 			moved = 0;
 		} else if (s < 0x80) {
@@ -849,15 +919,15 @@ static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 			moved = 0;
 		}
 		flags = f;
-		i += 3;
+		p += 3;
 	}
-	if (i == start)
+	if (p == p0)
 		return i;
 	w->out.len = (size_t)(out - w->out.data);
 	w->out.data[w->out.len] = '\0';
 	w->have_prev = 1;
 	w->prev = flags;
-	return i;
+	return (size_t)(p - in);
 }
 
 /* --- the public functions --------------------------------------------------- */

@@ -500,6 +500,7 @@ static const char *const alphabet[] = {
 	"ｶ", "\xef\xbe\x9e", "か", "\xe1\x84\x80", "\xe1\x85\xa1",
 	"\xe1\x86\xa8", "가", "\xef\xbe\xa1", "\xef\xbf\x82",
 	"\xe2\x80\x8d", "\xef\xb8\x8f", "\xef\xbf\xbd", "ǅ", "ﷺ",
+	"°", "±", "×", "—", "“", "→", "≥", "·", "〜", "～",
 };
 
 static char *t2s_string(const char *s)
