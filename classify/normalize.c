@@ -34,8 +34,10 @@
  * joined hyphen costs one. A character whose output is longer than its
  * input (㎏ -> kg) gets a "flat" breakpoint that maps all its bytes to its
  * first input byte, so the origin never runs past the character. The map
- * has at most one breakpoint per output character, so max_out also bounds
- * its size.
+ * has at most one breakpoint per output character, 8 bytes each (16 when
+ * the input passes 2 GiB or max_out 4 GiB), so max_out also bounds its
+ * size; ordinary Chinese text with full-width punctuation needs about one
+ * per 20 characters.
  */
 #include "normalize.h"
 
@@ -54,6 +56,7 @@
 #define NZ_REPLACEMENT 0xFFFDu
 /* Marks a breakpoint whose every output byte maps to the same input byte. */
 #define NZ_FLAT ((uint64_t)1 << 63)
+#define NZ_FLAT32 ((uint32_t)1 << 31)
 
 /* Flags of an output character, for the context rules. */
 #define NZ_F_CJK 1u    /* ideograph or CJK punctuation: no space beside another */
@@ -72,17 +75,26 @@ typedef struct nz_bp {
 	uint64_t in; /* NZ_FLAT or'ed in for a flat breakpoint */
 } nz_bp;
 
+/* The same in half the memory, for inputs below 2 GiB and outputs below
+ * 4 GiB, which is every text a scan sees in practice. */
+typedef struct nz_bp32 {
+	uint32_t out;
+	uint32_t in; /* NZ_FLAT32 or'ed in for a flat breakpoint */
+} nz_bp32;
+
 struct nz_text {
 	char *data;
 	size_t len;
-	nz_bp *map;
+	void *map; /* nz_bp when wide, else nz_bp32 */
 	size_t nmap;
+	int wide;
 	size_t in_len;
 };
 
 typedef struct nz_writer {
 	cs_buf out;
-	cs_buf map; /* an array of nz_bp */
+	cs_buf map; /* an array of nz_bp or nz_bp32 */
+	int wide;
 	nz_bp last; /* the newest breakpoint, valid when have_bp */
 	int have_bp;
 
@@ -371,9 +383,9 @@ static cs_code writer_fail(cs_code rc, size_t max_out, cs_error *err)
 }
 
 /*
- * Notes that n_out output bytes starting at the current output end come
- * from n_in input bytes at in_pos, adding a breakpoint when the current one
- * does not already say so.
+ * Notes that n_out output bytes at output offset o come from n_in input
+ * bytes at in_pos, adding a breakpoint when the newest one does not already
+ * say so.
  */
 static cs_code map_note_at(nz_writer *w, uint64_t o, size_t in_pos,
 			   size_t n_out, size_t n_in)
@@ -390,13 +402,21 @@ static cs_code map_note_at(nz_writer *w, uint64_t o, size_t in_pos,
 	}
 	nz_bp bp = {o, (uint64_t)in_pos | (flat ? NZ_FLAT : 0)};
 	if (w->map.cap - w->map.len <= sizeof bp) {
-		cs_code rc = cs_buf_reserve(&w->map, 4096 * sizeof bp);
+		/* cs_buf doubles its capacity, so this stays amortised. */
+		cs_code rc = cs_buf_reserve(&w->map, 16 * sizeof bp);
 		if (rc != CS_OK)
 			return rc;
 	}
 	/* The map is an array, not a string: no terminator is kept. */
-	memcpy(w->map.data + w->map.len, &bp, sizeof bp);
-	w->map.len += sizeof bp;
+	if (w->wide) {
+		memcpy(w->map.data + w->map.len, &bp, sizeof bp);
+		w->map.len += sizeof bp;
+	} else {
+		nz_bp32 c = {(uint32_t)o,
+			     (uint32_t)in_pos | (flat ? NZ_FLAT32 : 0)};
+		memcpy(w->map.data + w->map.len, &c, sizeof c);
+		w->map.len += sizeof c;
+	}
 	w->last = bp;
 	w->have_bp = 1;
 	return CS_OK;
@@ -646,7 +666,7 @@ static cs_code step(nz_writer *w, const unsigned char *in, size_t len,
 		*pi = i + n;
 		return unit_char(w, (const char *)in + i, n, i, n, NZ_F_CJK);
 	}
-	/* Spaces that NFKC would make ' ', and two utf8proc would drop. */
+	/* White space: NFKC makes most of it ' ' and drops U+200B. */
 	if (u == 0xA0 || u == 0x3000 || u == 0x200B || u == 0x1680 ||
 	    (u >= 0x2000 && u <= 0x200A) || u == 0x202F || u == 0x205F ||
 	    u == 0x85 || u == 0x2028 || u == 0x2029) {
@@ -970,6 +990,7 @@ cs_code nz_normalize(const char *in, size_t len, size_t max_out, nz_text **out,
 	memset(&w, 0, sizeof w);
 	cs_buf_init(&w.out, max_out);
 	cs_buf_init(&w.map, SIZE_MAX);
+	w.wide = len > 0x7FFFFFFF || max_out > UINT32_MAX;
 
 	t = calloc(1, sizeof *t);
 	if (!t) {
@@ -989,8 +1010,9 @@ cs_code nz_normalize(const char *in, size_t len, size_t max_out, nz_text **out,
 	size_t map_bytes;
 	t->in_len = len;
 	t->data = cs_buf_steal(&w.out, &t->len);
-	t->map = (nz_bp *)(void *)cs_buf_steal(&w.map, &map_bytes);
-	t->nmap = map_bytes / sizeof(nz_bp);
+	t->map = cs_buf_steal(&w.map, &map_bytes);
+	t->wide = w.wide;
+	t->nmap = map_bytes / (w.wide ? sizeof(nz_bp) : sizeof(nz_bp32));
 	if (!t->data || !t->map)
 		rc = CS_ENOMEM;
 done:
@@ -1023,6 +1045,18 @@ size_t nz_text_len(const nz_text *t)
 	return t->len;
 }
 
+/* Breakpoint k of t, in the wide form whatever the stored one. */
+static nz_bp bp_at(const nz_text *t, size_t k)
+{
+	if (t->wide)
+		return ((const nz_bp *)t->map)[k];
+	const nz_bp32 *c = (const nz_bp32 *)t->map + k;
+	nz_bp bp = {c->out, c->in & ~NZ_FLAT32};
+	if (c->in & NZ_FLAT32)
+		bp.in |= NZ_FLAT;
+	return bp;
+}
+
 size_t nz_text_origin(const nz_text *t, size_t off)
 {
 	if (off >= t->len || t->nmap == 0)
@@ -1031,21 +1065,22 @@ size_t nz_text_origin(const nz_text *t, size_t off)
 	size_t lo = 0, hi = t->nmap;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (t->map[mid].out <= off)
+		if (bp_at(t, mid).out <= off)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	const nz_bp *bp = &t->map[lo];
-	if (bp->in & NZ_FLAT)
-		return (size_t)(bp->in & ~NZ_FLAT);
-	return (size_t)(bp->in + (off - bp->out));
+	nz_bp bp = bp_at(t, lo);
+	if (bp.in & NZ_FLAT)
+		return (size_t)(bp.in & ~NZ_FLAT);
+	return (size_t)(bp.in + (off - bp.out));
 }
 
 char *nz_normalize_str(const char *s)
 {
 	nz_text *t = NULL;
-	if (nz_normalize(s, strlen(s), SIZE_MAX - 1, &t, NULL) != CS_OK)
+	/* A term never comes near 4 GiB: the compact map will do. */
+	if (nz_normalize(s, strlen(s), UINT32_MAX, &t, NULL) != CS_OK)
 		return NULL;
 	char *r = t->data;
 	t->data = NULL;

@@ -405,6 +405,21 @@ static void test_origin_spans(void **state)
 	nz_text_free(t);
 }
 
+/* A limit above 4 GiB stores the map in its wide form: same origins. */
+static void test_origin_wide_map(void **state)
+{
+	(void)state;
+	static const char in[] = "ＡａＢｂ 中 文 ㎏½ trans-\nmission\xff 鐵";
+	nz_text *a = norm(in, sizeof in - 1), *b = NULL;
+	assert_int_equal(nz_normalize(in, sizeof in - 1, SIZE_MAX, &b, NULL), CS_OK);
+	check_text(b, sizeof in - 1);
+	assert_string_equal(nz_text_data(a), nz_text_data(b));
+	for (size_t i = 0; i <= nz_text_len(a); i++)
+		assert_int_equal(nz_text_origin(a, i), nz_text_origin(b, i));
+	nz_text_free(a);
+	nz_text_free(b);
+}
+
 /* --- limits and scale ------------------------------------------------------ */
 
 static void test_max_out(void **state)
@@ -643,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_origin_traditional),
 		cmocka_unit_test(test_origin_invalid_and_expanding),
 		cmocka_unit_test(test_origin_spans),
+		cmocka_unit_test(test_origin_wide_map),
 		cmocka_unit_test(test_max_out),
 		cmocka_unit_test(test_large_inputs),
 		cmocka_unit_test(test_idempotent_mixed),
