@@ -58,15 +58,20 @@
 #define NZ_FLAT ((uint64_t)1 << 63)
 #define NZ_FLAT32 ((uint32_t)1 << 31)
 
-/* Flags of an output character, for the context rules. */
-#define NZ_F_CJK 1u    /* ideograph or CJK punctuation: no space beside another */
-#define NZ_F_LETTER 2u /* a non-CJK letter: may precede a joinable hyphen */
-#define NZ_F_LOWER 4u  /* was lower case in the input: may follow one */
+/*
+ * Flags of an output character, for the context rules: CJK (an ideograph or
+ * CJK punctuation: no space is kept beside another), LETTER (a non-CJK
+ * letter: may precede a joinable hyphen), LOWER (lower case in the input:
+ * may follow one).
+ */
+#define NZ_F_CJK 1u
+#define NZ_F_LETTER 2u
+#define NZ_F_LOWER 4u
 
 /* COMPOSE here too: utf8proc decomposes and reorders marks only when asked
  * for a normal form. */
-#define NZ_DECOMPOSE_OPTS                                                     \
-	(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |               \
+#define NZ_DECOMPOSE_OPTS                                                      \
+	(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |                \
 	 UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
 #define NZ_COMPOSE_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPOSE)
 
@@ -98,11 +103,11 @@ typedef struct nz_writer {
 	nz_bp last; /* the newest breakpoint, valid when have_bp */
 	int have_bp;
 
-	int ws;    /* a run of white space is pending */
+	int ws;	   /* a run of white space is pending */
 	int ws_nl; /* ... and it holds a line break */
 	size_t ws_in;
 
-	int hy; /* a hyphen after a letter is pending */
+	int hy;		/* a hyphen after a letter is pending */
 	uint32_t hy_cp; /* 0 for a soft hyphen, which prints nothing */
 	size_t hy_in, hy_len;
 
@@ -114,7 +119,8 @@ typedef struct nz_writer {
 
 static int is_ideograph(uint32_t cp)
 {
-	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	return (cp >= 0x4E00 && cp <= 0x9FFF) ||
+	       (cp >= 0x3400 && cp <= 0x4DBF) ||
 	       (cp >= 0xF900 && cp <= 0xFAFF) ||
 	       (cp >= 0x20000 && cp <= 0x323AF);
 }
@@ -335,8 +341,8 @@ static int attaches(int32_t cp)
 	if (!stable_alone(p)) {
 		utf8proc_int32_t d[32];
 		utf8proc_ssize_t n = utf8proc_decompose_char(
-			cp, d, (utf8proc_ssize_t)CS_ARRAY_LEN(d),
-			NZ_DECOMPOSE_OPTS, NULL);
+		    cp, d, (utf8proc_ssize_t)CS_ARRAY_LEN(d), NZ_DECOMPOSE_OPTS,
+		    NULL);
 		if (n <= 0 || n > (utf8proc_ssize_t)CS_ARRAY_LEN(d))
 			return n == 0;
 		first = d[0];
@@ -395,7 +401,8 @@ static cs_code map_note_at(nz_writer *w, uint64_t o, size_t in_pos,
 	if (w->have_bp) {
 		int last_flat = (w->last.in & NZ_FLAT) != 0;
 		uint64_t last_in = w->last.in & ~NZ_FLAT;
-		if (!flat && !last_flat && last_in + (o - w->last.out) == in_pos)
+		if (!flat && !last_flat &&
+		    last_in + (o - w->last.out) == in_pos)
 			return CS_OK;
 		if (flat && last_flat && last_in == in_pos)
 			return CS_OK;
@@ -473,7 +480,8 @@ static cs_code flush_pending(nz_writer *w, unsigned next)
 	}
 	if (w->ws) {
 		w->ws = 0;
-		if (w->have_prev && !((w->prev & NZ_F_CJK) && (next & NZ_F_CJK)))
+		if (w->have_prev &&
+		    !((w->prev & NZ_F_CJK) && (next & NZ_F_CJK)))
 			rc = put(w, " ", 1, w->ws_in, 1);
 		w->prev = 0;
 	}
@@ -496,7 +504,8 @@ static cs_code unit_hyphen(nz_writer *w, uint32_t cp, size_t in_pos,
 {
 	/* A soft hyphen anywhere but right after a letter is nothing at all:
 	 * it must not settle a pending space. */
-	if (!cp && (w->ws || w->hy || !w->have_prev || !(w->prev & NZ_F_LETTER)))
+	if (!cp &&
+	    (w->ws || w->hy || !w->have_prev || !(w->prev & NZ_F_LETTER)))
 		return CS_OK;
 	cs_code rc = flush_pending(w, 0);
 	if (rc != CS_OK)
@@ -585,7 +594,8 @@ static cs_code unit_normalised(nz_writer *w, uint32_t cp, int first,
 	} else if (is_cjk(cp) || is_cjk_source_punct((uint32_t)src)) {
 		flags |= NZ_F_CJK;
 	} else {
-		utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+		utf8proc_category_t cat =
+		    utf8proc_category((utf8proc_int32_t)cp);
 		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
 			flags |= NZ_F_LETTER;
 	}
@@ -616,10 +626,10 @@ static cs_code do_cluster(nz_writer *w, const unsigned char *in, size_t len,
 		j += m;
 	}
 	utf8proc_ssize_t r = utf8proc_decompose_custom(
-		in + i, (utf8proc_ssize_t)(j - i), buf, NZ_DECOMP_MAX,
-		NZ_DECOMPOSE_OPTS, NULL, NULL);
+	    in + i, (utf8proc_ssize_t)(j - i), buf, NZ_DECOMP_MAX,
+	    NZ_DECOMPOSE_OPTS, NULL, NULL);
 	if (r > NZ_DECOMP_MAX) {
-		/* Cannot happen with the cap above; one character always fits. */
+		/* Cannot happen with the cap above: one character fits. */
 		j = i + n;
 		r = utf8proc_decompose_custom(in + i, (utf8proc_ssize_t)n, buf,
 					      NZ_DECOMP_MAX, NZ_DECOMPOSE_OPTS,
@@ -680,10 +690,10 @@ static cs_code step(nz_writer *w, const unsigned char *in, size_t len,
 	}
 	if (u >= 0xFF01 && u <= 0xFF5E && !next_attaches(in, len, i + n)) {
 		*pi = i + n;
-		return unit_ascii(w, u - 0xFEE0, i, n,
-				  (is_cjk_source_punct(u) ? NZ_F_CJK : 0) |
-				      (u >= 0xFF41 && u <= 0xFF5A ? NZ_F_LOWER
-								  : 0));
+		return unit_ascii(
+		    w, u - 0xFEE0, i, n,
+		    (is_cjk_source_punct(u) ? NZ_F_CJK : 0) |
+			(u >= 0xFF41 && u <= 0xFF5A ? NZ_F_LOWER : 0));
 	}
 	if (!next_attaches(in, len, i + n) &&
 	    stable_alone(utf8proc_get_property(cp))) {
@@ -693,7 +703,7 @@ static cs_code step(nz_writer *w, const unsigned char *in, size_t len,
 	return do_cluster(w, in, len, pi, cp, n);
 }
 
-/* --- the fast loops --------------------------------------------------------- */
+/* --- the fast loops ------------------------------------------------------ */
 
 /*
  * Makes room for up to want more output bytes without passing max_out and
@@ -722,6 +732,7 @@ static size_t room_for(nz_writer *w, size_t want, cs_code *rc)
  * (need 4) only by a visible character, so that runs of space and hyphens
  * before a line break go to the writer's rules.
  */
+/* clang-format off */
 #define NZ_R4(v) v, v, v, v
 #define NZ_R16(v) NZ_R4(v), NZ_R4(v), NZ_R4(v), NZ_R4(v)
 static const unsigned char nz_need[256] = {
@@ -740,6 +751,7 @@ static const unsigned char nz_offer[256] = {
 	0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, /* 0xE0..0xEF */
 	NZ_R16(0),
 };
+/* clang-format on */
 
 #define NZ_ONES UINT64_C(0x0101010101010101)
 #define NZ_HIGH UINT64_C(0x8080808080808080)
@@ -767,7 +779,8 @@ static inline int block_ok(uint64_t x, unsigned last, unsigned after)
 	uint64_t ctrl = ~(x + 0x60 * NZ_ONES) & NZ_HIGH; /* bytes < 0x20 */
 	uint64_t hy = zero_bytes(x ^ ('-' * NZ_ONES));
 	uint64_t sp = zero_bytes(x ^ (' ' * NZ_ONES));
-	return !(ctrl | hy | (sp & (sp >> 8))) && (nz_need[last] & nz_offer[after]);
+	return !(ctrl | hy | (sp & (sp >> 8))) &&
+	       (nz_need[last] & nz_offer[after]);
 }
 
 /* ASCII lower case of eight bytes below 0x80, in place. */
@@ -834,7 +847,7 @@ static size_t ascii_run(nz_writer *w, const unsigned char *in, size_t len,
  * the look-ahead), the hyphen (a context rule) or ＜＝＞ (they combine with
  * U+0338). Bit n stands for U+FF00 + n.
  */
-#define NZ_FW_FAST_LO 0x8FFFDFFEull /* U+FF01..U+FF1F */
+#define NZ_FW_FAST_LO 0x8FFFDFFEull	    /* U+FF01..U+FF1F */
 #define NZ_FW_FAST_HI 0x78000001F8000001ull /* U+FF40..U+FF5E, with U+FF20 */
 
 static int fw_fast(uint32_t cp, unsigned *flags)
@@ -888,7 +901,8 @@ static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 				uint32_t cp = ((c & 0x0F) << 12) |
 					      ((uint32_t)(p[1] & 0x3F) << 6) |
 					      (p[2] & 0x3F);
-				/* U+4000..U+9FFF but the hexagrams U+4DC0..U+4DFF */
+				/* U+4000..U+9FFF but the hexagrams
+				 * U+4DC0..U+4DFF */
 				uint32_t off = cp - NZ_T2S_BITS_LO;
 				if (cp - 0x4DC0u < 0x40u ||
 				    ((nz_t2s_bits[off >> 6] >> (off & 63)) & 1))
@@ -905,8 +919,8 @@ static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 		memcpy(&tail, p + 1, 2);
 		if ((tail & 0xC0C0) != 0x8080)
 			break;
-		uint32_t cp = ((c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
-			      (p[2] & 0x3F);
+		uint32_t cp = ((c & 0x0F) << 12) |
+			      ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
 		uint32_t s = cp;
 		unsigned f = NZ_F_CJK;
 		if (c - 0xE3u <= 6u) {
@@ -922,8 +936,9 @@ static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 			break;
 		}
 		if (moved) {
-			*rc = map_note_at(w, (uint64_t)(out - w->out.data),
-					  (size_t)(p - in), s < 0x80 ? 1 : 3, 3);
+			*rc =
+			    map_note_at(w, (uint64_t)(out - w->out.data),
+					(size_t)(p - in), s < 0x80 ? 1 : 3, 3);
 			if (*rc != CS_OK)
 				break;
 		}
@@ -950,7 +965,7 @@ static size_t cjk_run(nz_writer *w, const unsigned char *in, size_t len,
 	return (size_t)(p - in);
 }
 
-/* --- the public functions --------------------------------------------------- */
+/* --- the public functions ------------------------------------------------ */
 
 static cs_code normalise(nz_writer *w, const unsigned char *in, size_t len)
 {
