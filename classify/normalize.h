@@ -13,12 +13,19 @@
  *   - case folding for Latin letters;
  *   - traditional Chinese characters mapped to simplified ones, one
  *     character to one character (so a term written either way matches);
- *   - every run of white space (including line breaks) becomes one space,
- *     and white space between two CJK characters is dropped;
+ *   - every run of white space (including line breaks, NBSP, U+3000 and
+ *     U+200B) becomes one space; white space at the start and the end, and
+ *     between two CJK characters, is dropped. CJK here means ideographs,
+ *     CJK punctuation (U+3001..U+303F), kana, and full-width punctuation,
+ *     which counts as CJK even though NFKC makes it ASCII ("中 ，" -> "中,");
  *   - a word broken by a hyphen at the end of a line ("trans-\nmission") is
- *     joined again;
- *   - invalid UTF-8 and NUL bytes become U+FFFD, so the output is always
- *     valid UTF-8.
+ *     joined again: a hyphen (or soft hyphen) right after a letter, then
+ *     white space holding a line break, then a lower-case letter. A soft
+ *     hyphen anywhere else is dropped;
+ *   - invalid UTF-8 and NUL bytes become U+FFFD (one for each maximal
+ *     invalid sequence), so the output is always valid UTF-8.
+ *
+ * Normalising normalised text changes nothing.
  *
  * The rule compiler passes every term through the same function, so terms
  * and documents always meet in the same form.
@@ -26,7 +33,10 @@
  * Each output byte maps back to an input byte offset (nz_text_origin), so
  * evidence quotes the document as it was. The map is sparse: it stores a
  * breakpoint only where the distance between output and input offsets
- * changes, which for ordinary text is rare.
+ * changes, which for ordinary text is rare (plain ASCII or Chinese: none;
+ * each full-width character, dropped space or joined hyphen: one). It
+ * costs at most 8 bytes per output character (16 when the input passes
+ * 2 GiB or max_out 4 GiB).
  */
 #ifndef NZ_NORMALIZE_H
 #define NZ_NORMALIZE_H
@@ -38,9 +48,10 @@
 typedef struct nz_text nz_text;
 
 /*
- * Normalises len bytes at in. The output may not exceed max_out bytes
- * (CS_ELIMIT otherwise). On success *out owns the result; free it with
- * nz_text_free(). Errors: CS_ENOMEM, CS_ELIMIT.
+ * Normalises len bytes at in (which may be NULL when len is 0). The output
+ * may not exceed max_out bytes (CS_ELIMIT otherwise). On success *out owns
+ * the result; free it with nz_text_free(). Errors: CS_EINVAL (out is NULL,
+ * or in is NULL with len > 0), CS_ENOMEM, CS_ELIMIT.
  */
 cs_code nz_normalize(const char *in, size_t len, size_t max_out, nz_text **out,
 		     cs_error *err);
@@ -53,14 +64,19 @@ size_t nz_text_len(const nz_text *t);
 
 /*
  * The input offset that output offset off came from. For off ==
- * nz_text_len(t) this is the input length, so [origin(a), origin(b)) is the
- * input span of the output span [a, b).
+ * nz_text_len(t) (or beyond) this is the input length, so
+ * [origin(a), origin(b)) is the input span of the output span [a, b). The
+ * origin never decreases as off grows. All bytes of a character that NFKC
+ * made longer (㎏ -> "kg") map to the start of that character, and a span
+ * takes in whatever was dropped between its last character and the next
+ * one kept (a trailing space, a joined line break).
  */
 size_t nz_text_origin(const nz_text *t, size_t off);
 
 /*
  * Normalises a short string (a rule term) into a fresh NUL-terminated
- * string the caller frees with free(). NULL on ENOMEM.
+ * string the caller frees with free(), exactly as nz_normalize() would.
+ * NULL on ENOMEM (or a result over 4 GiB).
  */
 char *nz_normalize_str(const char *s);
 
