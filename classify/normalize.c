@@ -164,8 +164,10 @@ static int is_cjk(uint32_t cp)
  */
 static int is_cjk_source_punct(uint32_t cp)
 {
+	/* Vertical, compatibility and small forms, but not the combining
+	 * half marks U+FE20..U+FE2F among them. */
 	if (cp >= 0xFE10 && cp <= 0xFE6F)
-		return 1;
+		return cp < 0xFE20 || cp > 0xFE2F;
 	if (cp < 0xFF01 || cp > 0xFF65)
 		return 0;
 	uint32_t a = cp - 0xFEE0;
