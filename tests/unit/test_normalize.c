@@ -590,6 +590,48 @@ static void test_matches_utf8proc(void **state)
 	}
 }
 
+/* Pieces with every context rule in play, and broken bytes. */
+/* clang-format off */
+static const char *const pieces[] = {
+	"a", "B", "-", "\n", " ", "\t", "\r\n", "中", "鐵", "，", "。", "ｅ",
+	"Ｅ", "\xcc\x81", "\xe3\x82\x99", "か", "ｶ", "\xef\xbe\x9e", "㎏", "½",
+	"\u00ad", "\u200b", "\u2010", "\u00a0", "\u3000", "\xff", "\xe4\xb8",
+	"ß", "İ", "\xcd\x85", "ﷺ", "…", "\xe1\x84\x80", "\xe1\x85\xa1", "=",
+	"\xcc\xb8", "1", "－", "Σ", "\u200d", "\xf0\xa0\x80\x80", "\u2028",
+	"\x85", "\xc2\x85", "\ufe20", "\ufe10", "°", "—", "\x01",
+};
+/* clang-format on */
+
+/* Random texts keep every invariant and are stable under a second pass. */
+static void test_random_texts(void **state)
+{
+	(void)state;
+	unsigned seed = 777;
+	char in[256];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		int parts = 1 + (int)((seed >> 8) % 20);
+		for (int k = 0; k < parts; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p =
+			    pieces[(seed >> 8) % CS_ARRAY_LEN(pieces)];
+			size_t m = strlen(p);
+			memcpy(in + n, p, m);
+			n += m;
+			if ((seed >> 20) % 16 == 0)
+				in[n++] = '\0';
+		}
+		nz_text *t = norm(in, n);
+		nz_text *t2 = norm(nz_text_data(t), nz_text_len(t));
+		if (strcmp(nz_text_data(t), nz_text_data(t2)) != 0)
+			fail_msg("not idempotent: [%s] -> [%s]",
+				 nz_text_data(t), nz_text_data(t2));
+		nz_text_free(t2);
+		nz_text_free(t);
+	}
+}
+
 /* The fast paths agree with utf8proc for every character they take. */
 static void test_fast_paths_match_utf8proc(void **state)
 {
@@ -675,6 +717,7 @@ int main(void)
 	    cmocka_unit_test(test_large_inputs),
 	    cmocka_unit_test(test_idempotent_mixed),
 	    cmocka_unit_test(test_matches_utf8proc),
+	    cmocka_unit_test(test_random_texts),
 	    cmocka_unit_test(test_fast_paths_match_utf8proc),
 	    cmocka_unit_test(test_normalize_str),
 	};
