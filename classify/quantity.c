@@ -30,6 +30,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <threads.h>
 
 #include "cs.h"
 
@@ -62,11 +63,13 @@ static unsigned char at(const char *s, size_t len, size_t i)
 	return i < len ? (unsigned char)s[i] : 0;
 }
 
-/* Whether the text at i starts with lit. */
+/* Whether the text at i starts with lit (not empty). */
 static bool has(const char *s, size_t len, size_t i, const char *lit)
 {
+	if (i >= len || s[i] != lit[0])
+		return false;
 	size_t n = strlen(lit);
-	return i <= len && n <= len - i && memcmp(s + i, lit, n) == 0;
+	return n <= len - i && memcmp(s + i, lit, n) == 0;
 }
 
 static size_t u8_step(unsigned char c)
@@ -447,6 +450,7 @@ enum {
 
 typedef struct unit_def {
 	const char *text; /* normalised; · stands for any product sign */
+	size_t len;
 	qp_dim dim;
 	double scale;
 	double offset;
@@ -454,9 +458,11 @@ typedef struct unit_def {
 	const char *stop; /* characters that must not follow (CJK words) */
 } unit_def;
 
-#define U(t, d, s) {t, QP_DIM_##d, s, 0, 0, NULL}
-#define UF(t, d, s, f) {t, QP_DIM_##d, s, 0, f, NULL}
-#define US(t, d, s, f, stop) {t, QP_DIM_##d, s, 0, f, stop}
+#define U(t, d, s) {t, sizeof(t) - 1, QP_DIM_##d, s, 0, 0, NULL}
+#define UF(t, d, s, f) {t, sizeof(t) - 1, QP_DIM_##d, s, 0, f, NULL}
+#define US(t, d, s, f, stop) {t, sizeof(t) - 1, QP_DIM_##d, s, 0, f, stop}
+/* An affine unit: base = value * s + o */
+#define UO(t, d, s, o) {t, sizeof(t) - 1, QP_DIM_##d, s, o, 0, NULL}
 
 #define DEG 0.017453292519943295       /* π/180 */
 #define ARCSEC 4.84813681109536e-06    /* π/648000 */
@@ -464,6 +470,8 @@ typedef struct unit_def {
 #define EV 1.602176634e-19
 #define PSI 6894.757293168361
 #define TORR 133.32236842105263
+#define C_OFFSET 273.15
+#define F_OFFSET 255.37222222222223 /* 273.15 - 32 × 5/9 */
 
 /*
  * Stop lists: 升级 (upgrade), 升温 (heating), 克拉 (carat, and 克隆
@@ -609,22 +617,21 @@ static const unit_def units[] = {
 	U("毫巴", PRESSURE, 100), U("大气压", PRESSURE, 101325),
 
 	/* temperature, K */
-	{"°c", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"° c", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"℃", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"摄氏度", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"celsius", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"degc", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"deg c", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"degree c", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"degrees c", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"degree celsius", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"degrees celsius", QP_DIM_TEMPERATURE, 1, 273.15, 0, NULL},
-	{"°f", QP_DIM_TEMPERATURE, 5.0 / 9, 255.37222222222223, 0, NULL},
-	{"℉", QP_DIM_TEMPERATURE, 5.0 / 9, 255.37222222222223, 0, NULL},
-	{"华氏度", QP_DIM_TEMPERATURE, 5.0 / 9, 255.37222222222223, 0, NULL},
-	{"degrees fahrenheit", QP_DIM_TEMPERATURE, 5.0 / 9, 255.37222222222223,
-	 0, NULL},
+	UO("°c", TEMPERATURE, 1, C_OFFSET),
+	UO("° c", TEMPERATURE, 1, C_OFFSET),
+	UO("℃", TEMPERATURE, 1, C_OFFSET),
+	UO("摄氏度", TEMPERATURE, 1, C_OFFSET),
+	UO("celsius", TEMPERATURE, 1, C_OFFSET),
+	UO("degc", TEMPERATURE, 1, C_OFFSET),
+	UO("deg c", TEMPERATURE, 1, C_OFFSET),
+	UO("degree c", TEMPERATURE, 1, C_OFFSET),
+	UO("degrees c", TEMPERATURE, 1, C_OFFSET),
+	UO("degree celsius", TEMPERATURE, 1, C_OFFSET),
+	UO("degrees celsius", TEMPERATURE, 1, C_OFFSET),
+	UO("°f", TEMPERATURE, 5.0 / 9, F_OFFSET),
+	UO("℉", TEMPERATURE, 5.0 / 9, F_OFFSET),
+	UO("华氏度", TEMPERATURE, 5.0 / 9, F_OFFSET),
+	UO("degrees fahrenheit", TEMPERATURE, 5.0 / 9, F_OFFSET),
 	U("k", TEMPERATURE, 1), U("°k", TEMPERATURE, 1),
 	U("kelvin", TEMPERATURE, 1), U("mk", TEMPERATURE, 1e-3),
 	U("μk", TEMPERATURE, 1e-6), U("开尔文", TEMPERATURE, 1),
@@ -852,7 +859,7 @@ static bool unit_end_ok(const char *s, size_t len, size_t e, const unit_def *u)
 	if (c == 0)
 		return true;
 	const char *t = u->text;
-	if (is_alnum((unsigned char)t[strlen(t) - 1]) && is_alnum(c))
+	if (is_alnum((unsigned char)t[u->len - 1]) && is_alnum(c))
 		return false;
 	size_t n = product_sign(s, len, e);
 	if (!n && (c == '/' || c == '^'))
@@ -882,16 +889,49 @@ static bool unit_end_ok(const char *s, size_t len, size_t e, const unit_def *u)
 	return true;
 }
 
-/* The end of a unit at i (0 when none) and the unit in *out. */
+/*
+ * The table indexed by first byte, so that a number followed by text that
+ * starts no unit costs one lookup. Built once, on first use, for all
+ * threads.
+ */
+static struct {
+	uint16_t start[257];
+	uint16_t order[CS_ARRAY_LEN(units)];
+} unit_index;
+static once_flag unit_index_once = ONCE_FLAG_INIT;
+
+_Static_assert(CS_ARRAY_LEN(units) < UINT16_MAX, "unit index is 16-bit");
+
+static void unit_index_build(void)
+{
+	uint16_t fill[256];
+	for (size_t k = 0; k < CS_ARRAY_LEN(units); k++)
+		unit_index.start[(unsigned char)units[k].text[0] + 1]++;
+	for (size_t c = 0; c < 256; c++) {
+		unit_index.start[c + 1] += unit_index.start[c];
+		fill[c] = unit_index.start[c];
+	}
+	for (size_t k = 0; k < CS_ARRAY_LEN(units); k++)
+		unit_index.order[fill[(unsigned char)units[k].text[0]]++] =
+			(uint16_t)k;
+}
+
+/*
+ * The end of the longest unit at i (0 when none) and the unit in *out.
+ * spaced: a space stood between number and unit; arabic: the number was
+ * written in Arabic digits.
+ */
 static size_t unit_at(const char *s, size_t len, size_t i, bool spaced,
 		      bool arabic, const unit_def **out)
 {
+	call_once(&unit_index_once, unit_index_build);
+	/* µ (micro sign) is looked up as μ (Greek mu), which the table uses */
+	unsigned char c = has(s, len, i, "µ") ? 0xCE : at(s, len, i);
 	size_t best = 0;
-	for (size_t k = 0; k < CS_ARRAY_LEN(units); k++) {
-		const unit_def *u = &units[k];
+	for (size_t k = unit_index.start[c]; k < unit_index.start[c + 1]; k++) {
+		const unit_def *u = &units[unit_index.order[k]];
 		if ((spaced && (u->flags & U_TIGHT)) ||
-		    (!arabic && (u->flags & U_ARABIC)) ||
-		    at(s, len, i) != (unsigned char)u->text[0])
+		    (!arabic && (u->flags & U_ARABIC)))
 			continue;
 		size_t n = pat_match(s, len, i, u->text);
 		if (!n)
@@ -908,29 +948,6 @@ static size_t unit_at(const char *s, size_t len, size_t i, bool spaced,
 		}
 	}
 	return best;
-}
-
-/*
- * The table's first bytes are checked before anything else; a pattern
- * starting with μ must also be tried for text that writes µ.
- */
-static size_t unit_at_any(const char *s, size_t len, size_t i, bool spaced,
-			  bool arabic, const unit_def **out)
-{
-	size_t e = unit_at(s, len, i, spaced, arabic, out);
-	if (e == 0 && has(s, len, i, "µ")) {
-		for (size_t k = 0; k < CS_ARRAY_LEN(units); k++) {
-			const unit_def *u = &units[k];
-			if (!has(u->text, strlen(u->text), 0, "μ"))
-				continue;
-			size_t n = pat_match(s, len, i, u->text);
-			if (n && i + n > e && unit_end_ok(s, len, i + n, u)) {
-				e = i + n;
-				*out = u;
-			}
-		}
-	}
-	return e;
 }
 
 /* ---- one side: number and unit ----------------------------------------- */
@@ -1010,10 +1027,10 @@ static bool side_unit(const char *s, size_t len, size_t num, size_t tail,
 	bool arabic = is_digit(at(s, len, num)) || at(s, len, num) == '.';
 	size_t k = o->num_end;
 	bool spaced = at(s, len, k) == ' ';
-	size_t e = unit_at_any(s, len, skip_sp(s, len, k), spaced, arabic, &o->u);
+	size_t e = unit_at(s, len, skip_sp(s, len, k), spaced, arabic, &o->u);
 	if (!e && !spaced && at(s, len, k) == '-' && is_alpha(at(s, len, k + 1))) {
 		/* 5-axis, 16-bit */
-		e = unit_at_any(s, len, k + 1, true, arabic, &o->u);
+		e = unit_at(s, len, k + 1, true, arabic, &o->u);
 		if (e && e - (k + 1) < 2)
 			e = 0;
 	}
@@ -1021,7 +1038,7 @@ static bool side_unit(const char *s, size_t len, size_t num, size_t tail,
 		/* 三千卡: 三 and 千卡, the same value either way */
 		double v;
 		size_t n = cn_number(s + num, tail, &v, &(size_t){0});
-		size_t e2 = n == tail ? unit_at_any(s, len, num + tail, false,
+		size_t e2 = n == tail ? unit_at(s, len, num + tail, false,
 						    false, &o->u)
 				      : 0;
 		if (e2) {
@@ -1038,7 +1055,11 @@ static bool side_unit(const char *s, size_t len, size_t num, size_t tail,
 	return true;
 }
 
-/* Reads sign, percent phrase, number and unit at i. */
+/*
+ * Reads sign, percent phrase, number and unit at i. o->num_end is set
+ * whenever a number was read, even one too large to use, so that the
+ * scan can step over it.
+ */
 static bool parse_side(const char *s, size_t len, size_t i, side *o)
 {
 	double sign;
@@ -1047,16 +1068,18 @@ static bool parse_side(const char *s, size_t len, size_t i, side *o)
 	for (size_t k = 0; k < CS_ARRAY_LEN(prefix_units); k++)
 		if (has(s, len, j, prefix_units[k].text)) {
 			o->u = &prefix_units[k];
-			j += strlen(prefix_units[k].text);
+			j += prefix_units[k].len;
 			break;
 		}
 	size_t tail = 0;
 	size_t n = arabic_number(s + j, len - j, &o->v);
 	if (n == 0)
 		n = cn_number(s + j, len - j, &o->v, &tail);
-	if (n == 0 || !isfinite(o->v))
+	if (n == 0)
 		return false;
 	o->num_end = o->end = j + n;
+	if (!isfinite(o->v))
+		return false;
 	if (!o->u) {
 		size_t e = purity_at(s, len, j, o);
 		if (e)
@@ -1074,65 +1097,68 @@ typedef enum cmp_kind { CMP_NONE, CMP_GE, CMP_LE, CMP_BETTER, CMP_BETWEEN } cmp_
 
 typedef struct word {
 	const char *s;
+	size_t len;
 	cmp_kind k;
 } word;
+
+#define W(s, k) {s, sizeof(s) - 1, CMP_##k}
 
 /* Words before a number. The longest match wins: "no more than" over
  * "more than", "不超过" over "超过". */
 static const word pre_words[] = {
-	{"≥", CMP_GE}, {">=", CMP_GE}, {">", CMP_GE}, {"⩾", CMP_GE},
-	{"≧", CMP_GE}, {"≮", CMP_GE}, {"不低于", CMP_GE}, {"不小于", CMP_GE},
-	{"不少于", CMP_GE}, {"不短于", CMP_GE}, {"大于", CMP_GE},
-	{"大于等于", CMP_GE}, {"大于或等于", CMP_GE}, {"高于", CMP_GE},
-	{"超过", CMP_GE}, {"多于", CMP_GE}, {"至少", CMP_GE}, {"最低", CMP_GE},
-	{"最小", CMP_GE}, {"最少", CMP_GE}, {"at least", CMP_GE},
-	{"more than", CMP_GE}, {"greater than", CMP_GE},
-	{"greater than or equal to", CMP_GE}, {"higher than", CMP_GE},
-	{"larger than", CMP_GE}, {"over", CMP_GE}, {"above", CMP_GE},
-	{"exceeding", CMP_GE}, {"in excess of", CMP_GE},
-	{"no less than", CMP_GE}, {"not less than", CMP_GE},
-	{"no lower than", CMP_GE}, {"not lower than", CMP_GE},
-	{"not below", CMP_GE}, {"min.", CMP_GE}, {"min", CMP_GE},
-	{"minimum", CMP_GE}, {"minimum of", CMP_GE}, {"a minimum of", CMP_GE},
+	W("≥", GE), W(">=", GE), W(">", GE), W("⩾", GE),
+	W("≧", GE), W("≮", GE), W("不低于", GE), W("不小于", GE),
+	W("不少于", GE), W("不短于", GE), W("大于", GE),
+	W("大于等于", GE), W("大于或等于", GE), W("高于", GE),
+	W("超过", GE), W("多于", GE), W("至少", GE), W("最低", GE),
+	W("最小", GE), W("最少", GE), W("at least", GE),
+	W("more than", GE), W("greater than", GE),
+	W("greater than or equal to", GE), W("higher than", GE),
+	W("larger than", GE), W("over", GE), W("above", GE),
+	W("exceeding", GE), W("in excess of", GE),
+	W("no less than", GE), W("not less than", GE),
+	W("no lower than", GE), W("not lower than", GE),
+	W("not below", GE), W("min.", GE), W("min", GE),
+	W("minimum", GE), W("minimum of", GE), W("a minimum of", GE),
 
-	{"≤", CMP_LE}, {"<=", CMP_LE}, {"<", CMP_LE}, {"⩽", CMP_LE},
-	{"≦", CMP_LE}, {"≯", CMP_LE}, {"不超过", CMP_LE}, {"不大于", CMP_LE},
-	{"不高于", CMP_LE}, {"不多于", CMP_LE}, {"不长于", CMP_LE},
-	{"小于", CMP_LE}, {"小于等于", CMP_LE}, {"小于或等于", CMP_LE},
-	{"低于", CMP_LE}, {"少于", CMP_LE}, {"最高", CMP_LE}, {"最大", CMP_LE},
-	{"最多", CMP_LE}, {"至多", CMP_LE}, {"最高可达", CMP_LE},
-	{"最大可达", CMP_LE}, {"可达", CMP_LE}, {"高达", CMP_LE},
-	{"up to", CMP_LE}, {"less than", CMP_LE},
-	{"less than or equal to", CMP_LE}, {"lower than", CMP_LE},
-	{"smaller than", CMP_LE}, {"below", CMP_LE}, {"under", CMP_LE},
-	{"no more than", CMP_LE}, {"not more than", CMP_LE},
-	{"no greater than", CMP_LE}, {"not greater than", CMP_LE},
-	{"no higher than", CMP_LE}, {"not higher than", CMP_LE},
-	{"not exceeding", CMP_LE}, {"not to exceed", CMP_LE},
-	{"not above", CMP_LE}, {"not over", CMP_LE}, {"at most", CMP_LE},
-	{"max.", CMP_LE}, {"max", CMP_LE}, {"maximum", CMP_LE},
-	{"maximum of", CMP_LE}, {"a maximum of", CMP_LE},
+	W("≤", LE), W("<=", LE), W("<", LE), W("⩽", LE),
+	W("≦", LE), W("≯", LE), W("不超过", LE), W("不大于", LE),
+	W("不高于", LE), W("不多于", LE), W("不长于", LE),
+	W("小于", LE), W("小于等于", LE), W("小于或等于", LE),
+	W("低于", LE), W("少于", LE), W("最高", LE), W("最大", LE),
+	W("最多", LE), W("至多", LE), W("最高可达", LE),
+	W("最大可达", LE), W("可达", LE), W("高达", LE),
+	W("up to", LE), W("less than", LE),
+	W("less than or equal to", LE), W("lower than", LE),
+	W("smaller than", LE), W("below", LE), W("under", LE),
+	W("no more than", LE), W("not more than", LE),
+	W("no greater than", LE), W("not greater than", LE),
+	W("no higher than", LE), W("not higher than", LE),
+	W("not exceeding", LE), W("not to exceed", LE),
+	W("not above", LE), W("not over", LE), W("at most", LE),
+	W("max.", LE), W("max", LE), W("maximum", LE),
+	W("maximum of", LE), W("a maximum of", LE),
 
-	{"优于", CMP_BETTER}, {"better than", CMP_BETTER},
+	W("优于", BETTER), W("better than", BETTER),
 
-	{"between", CMP_BETWEEN}, {"介于", CMP_BETWEEN},
+	W("between", BETWEEN), W("介于", BETWEEN),
 };
 
 /* Words after a quantity. */
 static const word post_words[] = {
-	{"以上", CMP_GE}, {"及以上", CMP_GE}, {"或以上", CMP_GE},
-	{"或更高", CMP_GE}, {"或更大", CMP_GE}, {"或更多", CMP_GE},
-	{"or more", CMP_GE}, {"or higher", CMP_GE}, {"or greater", CMP_GE},
-	{"or above", CMP_GE}, {"or larger", CMP_GE}, {"and above", CMP_GE},
-	{"and up", CMP_GE}, {"and higher", CMP_GE}, {"min.", CMP_GE},
-	{"min", CMP_GE}, {"minimum", CMP_GE}, {"(min)", CMP_GE},
-	{"以下", CMP_LE}, {"及以下", CMP_LE}, {"或以下", CMP_LE},
-	{"以内", CMP_LE}, {"或更低", CMP_LE}, {"或更小", CMP_LE},
-	{"或更少", CMP_LE}, {"or less", CMP_LE}, {"or lower", CMP_LE},
-	{"or below", CMP_LE}, {"or fewer", CMP_LE}, {"or smaller", CMP_LE},
-	{"and below", CMP_LE}, {"and under", CMP_LE}, {"and less", CMP_LE},
-	{"max.", CMP_LE}, {"max", CMP_LE}, {"maximum", CMP_LE},
-	{"(max)", CMP_LE}, {"or better", CMP_BETTER},
+	W("以上", GE), W("及以上", GE), W("或以上", GE),
+	W("或更高", GE), W("或更大", GE), W("或更多", GE),
+	W("or more", GE), W("or higher", GE), W("or greater", GE),
+	W("or above", GE), W("or larger", GE), W("and above", GE),
+	W("and up", GE), W("and higher", GE), W("min.", GE),
+	W("min", GE), W("minimum", GE), W("(min)", GE),
+	W("以下", LE), W("及以下", LE), W("或以下", LE),
+	W("以内", LE), W("或更低", LE), W("或更小", LE),
+	W("或更少", LE), W("or less", LE), W("or lower", LE),
+	W("or below", LE), W("or fewer", LE), W("or smaller", LE),
+	W("and below", LE), W("and under", LE), W("and less", LE),
+	W("max.", LE), W("max", LE), W("maximum", LE),
+	W("(max)", LE), W("or better", BETTER),
 };
 
 /*
@@ -1149,8 +1175,9 @@ static cmp_kind find_pre(const char *s, size_t i, size_t floor, size_t *start)
 	size_t best = 0;
 	cmp_kind kind = CMP_NONE;
 	for (size_t k = 0; k < CS_ARRAY_LEN(pre_words); k++) {
-		size_t n = strlen(pre_words[k].s);
-		if (n > lim || n <= best || memcmp(s + q - n, pre_words[k].s, n))
+		size_t n = pre_words[k].len;
+		if (n > lim || n <= best || s[q - 1] != pre_words[k].s[n - 1] ||
+		    memcmp(s + q - n, pre_words[k].s, n))
 			continue;
 		if (is_alpha((unsigned char)pre_words[k].s[0]) && q - n > floor &&
 		    is_alpha((unsigned char)s[q - n - 1]))
@@ -1170,7 +1197,7 @@ static cmp_kind find_post(const char *s, size_t len, size_t i, size_t *end)
 	cmp_kind kind = CMP_NONE;
 	for (size_t k = 0; k < CS_ARRAY_LEN(post_words); k++) {
 		const char *w = post_words[k].s;
-		size_t n = strlen(w);
+		size_t n = post_words[k].len;
 		if (n <= best || !has(s, len, j, w))
 			continue;
 		if (is_alpha((unsigned char)w[n - 1]) && is_alpha(at(s, len, j + n)))
@@ -1186,8 +1213,12 @@ static cmp_kind find_post(const char *s, size_t len, size_t i, size_t *end)
 	return kind;
 }
 
-/* A range separator at i; returns the bytes up to the second number. */
-static size_t range_sep(const char *s, size_t len, size_t i, bool between)
+/*
+ * A range separator at i; returns the offset of the second number, or 0.
+ * *and_sep tells a separator ("and", 和, 与) that only makes a range after
+ * "between" or 介于.
+ */
+static size_t range_sep(const char *s, size_t len, size_t i, bool *and_sep)
 {
 	static const char *const seps[] = {"-", "–", "—", "−", "~", "～",
 					   "〜", "至", "到"};
@@ -1198,11 +1229,13 @@ static size_t range_sep(const char *s, size_t len, size_t i, bool between)
 			n = strlen(seps[k]);
 	if (!n && has(s, len, j, "to") && !is_alpha(at(s, len, j + 2)))
 		n = 2;
-	if (!n && between) {
+	*and_sep = false;
+	if (!n) {
 		if (has(s, len, j, "and") && !is_alpha(at(s, len, j + 3)))
 			n = 3;
 		else if (has(s, len, j, "和") || has(s, len, j, "与"))
 			n = CN_CHAR;
+		*and_sep = n > 0;
 	}
 	return n ? skip_sp(s, len, j + n) : 0;
 }
@@ -1295,20 +1328,28 @@ static bool parse_pm(const char *s, size_t len, const side *a, size_t k,
 	return true;
 }
 
-/* "10-20 kw", "10 kw to 20 kw", "10至20千瓦" after side a. */
+/*
+ * "10-20 kw", "10 kw to 20 kw", "10至20千瓦", "between 10 and 20 kw" after
+ * side a, which starts at i; k is where a's unit (or number) ends.
+ */
 static bool parse_range(const char *s, size_t len, const side *a, size_t k,
-			bool between, qp_quantity *q)
+			size_t floor, qp_quantity *q)
 {
-	size_t j = range_sep(s, len, k, between);
+	bool and_sep;
+	size_t j = range_sep(s, len, k, &and_sep);
+	size_t start = a->start;
+	if (!j || (and_sep && find_pre(s, a->start, floor, &start) != CMP_BETWEEN))
+		return false;
 	side b;
-	if (!j || !parse_side(s, len, j, &b) || !b.u)
+	if (!parse_side(s, len, j, &b) || !b.u)
 		return false;
 	const unit_def *ua = a->u ? a->u : b.u;
 	if (ua->dim != b.u->dim)
 		return false;
 	set_interval(q, ua->dim, to_base(ua, a->v), to_base(b.u, b.v));
+	q->start = start;
 	q->end = b.end;
-	if (between && has(s, len, b.end, "之间"))
+	if (has(s, len, b.end, "之间"))
 		q->end += strlen("之间");
 	return true;
 }
@@ -1324,25 +1365,23 @@ static bool parse_quantity(const char *s, size_t len, size_t i, size_t floor,
 	*next = i + u8_step((unsigned char)s[i]);
 	if (has(s, len, i, "±"))
 		return parse_pm_alone(s, len, i, q);
-	if (!parse_side(s, len, i, &a))
+	bool ok = parse_side(s, len, i, &a);
+	if (a.num_end > i)
+		*next = a.num_end;
+	if (!ok)
 		return false;
-	*next = a.num_end;
-	size_t pre_start;
-	cmp_kind pre = find_pre(s, i, floor, &pre_start);
 	size_t k = skip_sp(s, len, a.end);
 	q->start = i;
 	if (has(s, len, k, "±") && parse_pm(s, len, &a, k, q))
 		return true;
-	if (parse_range(s, len, &a, a.u ? a.end : a.num_end,
-			pre == CMP_BETWEEN, q)) {
-		if (pre == CMP_BETWEEN)
-			q->start = pre_start;
+	if (parse_range(s, len, &a, a.u ? a.end : a.num_end, floor, q))
 		return true;
-	}
 	if (!a.u)
 		return false;
 	set_interval(q, a.u->dim, to_base(a.u, a.v), to_base(a.u, a.v));
 	q->end = a.end;
+	size_t pre_start;
+	cmp_kind pre = find_pre(s, i, floor, &pre_start);
 	if (pre != CMP_NONE && pre != CMP_BETWEEN) {
 		q->start = pre_start;
 		apply_cmp(q, pre);
@@ -1361,6 +1400,9 @@ static bool can_start(const char *s, size_t len, size_t i)
 	double sign;
 	if (c < 0x80) {
 		if (is_alnum(prev) || prev == '.' || prev == '_')
+			return false;
+		/* "1,5" is not 5: a decimal comma, or a list glued together */
+		if (prev == ',' && i >= 2 && is_digit((unsigned char)s[i - 2]))
 			return false;
 		if (is_digit(c))
 			return true;
