@@ -22,9 +22,14 @@
  * layout analysis, which is bounded by the image size instead (callers
  * check max_pixels before decoding).
  *
- * Preprocessing (measured on the fixtures; see bench/ocr.sh): grey, alpha
- * blended on white, upscaled when the image is small, deskewed. Tesseract
- * binarises by itself (Otsu); binarising first read no better.
+ * Preprocessing, measured on 4-page sets of clean 300 dpi scans, 150 and
+ * 100 dpi scans, tilted noisy photos, phone shots and photos with a
+ * shadow (character accuracy after normalisation): grey, alpha blended on
+ * white, upscaled when small (100 dpi: 96.9% without, 98.6% with),
+ * deskewed (a 2.5 degree tilt: 60% without, 99.7% with), background
+ * flattened and binarised with one Otsu threshold (shadow: 25% without,
+ * 99.6% with; 100 dpi: 95% -> 98.6%; the others within 0.2% either way).
+ * Downscaling 300 dpi pages changed nothing after normalisation.
  *
  * Noise. Tesseract writes its warnings through tprintf, which goes to the
  * file named by the debug_file variable; pointing it at the null device
@@ -112,14 +117,15 @@ void ex_ocr_free(ex_ocr *ocr)
 }
 
 /*
- * Returns a new 8 bpp grey image of pix ready for Tesseract: alpha blended
- * on white, scaled up when small, deskewed. *ppi is the resolution to tell
- * Tesseract. NULL when Leptonica fails (which it does only on ENOMEM or a
- * degenerate image).
+ * Returns a new image of pix ready for Tesseract: alpha blended on white,
+ * grey, scaled up when small, deskewed, background flattened and
+ * binarised. *ppi is the resolution to tell Tesseract. NULL when Leptonica
+ * fails (which it does only on ENOMEM or a degenerate image).
  */
 static PIX *prepare(PIX *pix, int *ppi)
 {
-	PIX *noalpha = NULL, *grey = NULL, *scaled = NULL, *out = NULL;
+	PIX *noalpha = NULL, *grey = NULL, *scaled = NULL, *straight = NULL;
+	PIX *flat = NULL, *out = NULL;
 	int w = pixGetWidth(pix), h = pixGetHeight(pix);
 	int res = pixGetXRes(pix);
 
@@ -143,11 +149,28 @@ static PIX *prepare(PIX *pix, int *ppi)
 	if (!scaled)
 		goto done;
 	/* A clone when no skew is found; 0 picks the default reduction. */
-	out = pixFindSkewAndDeskew(scaled, 0, NULL, NULL);
+	straight = pixFindSkewAndDeskew(scaled, 0, NULL, NULL);
+	if (!straight)
+		goto done;
+	/*
+	 * Tesseract's own global Otsu fails on an uneven background (a phone
+	 * photo with a shadow read 25% right, 99.6% after this); flattening
+	 * the background first and then one global Otsu threshold reads at
+	 * least as well everywhere else. Grey is kept if either step fails.
+	 */
+	flat = pixBackgroundNormSimple(straight, NULL, NULL);
+	if (flat)
+		pixOtsuAdaptiveThreshold(flat, pixGetWidth(flat),
+					 pixGetHeight(flat), 0, 0, 0.1f, NULL,
+					 &out);
+	if (!out)
+		out = pixClone(straight);
 done:
 	pixDestroy(&noalpha);
 	pixDestroy(&grey);
 	pixDestroy(&scaled);
+	pixDestroy(&straight);
+	pixDestroy(&flat);
 	*ppi = res >= 70 && res <= 2400 ? res : DEFAULT_PPI;
 	return out;
 }
