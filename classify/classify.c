@@ -77,6 +77,8 @@ struct cl_scanner {
 	size_t *terms;         /* per point: indexes of its surviving term events */
 	size_t *point_count;   /* counting sort of events by point */
 	bool *point_live;      /* point in force on the as-of date */
+	bool *point_viable;    /* point can hit in this segment */
+	uint64_t *point_groups; /* groups with occurrences in this segment */
 	const char *text;      /* the segment being scanned */
 	size_t textlen;
 	point_state *points;
@@ -112,7 +114,10 @@ cs_code cl_scanner_new(const rl_pack *pack, cl_scanner **out, cs_error *err)
 	s->param_base = calloc(pack->npoints + 1, sizeof *s->param_base);
 	s->point_count = calloc(pack->npoints + 1, sizeof *s->point_count);
 	s->point_live = calloc(pack->npoints + 1, sizeof *s->point_live);
-	if (!s->points || !s->param_base || !s->point_count || !s->point_live)
+	s->point_viable = calloc(pack->npoints + 1, sizeof *s->point_viable);
+	s->point_groups = calloc(pack->npoints + 1, sizeof *s->point_groups);
+	if (!s->points || !s->param_base || !s->point_count || !s->point_live ||
+	    !s->point_viable || !s->point_groups)
 		goto oom;
 	for (size_t i = 0; i < pack->npoints; i++) {
 		s->param_base[i] = s->nparams_total;
@@ -144,6 +149,8 @@ void cl_scanner_free(cl_scanner *s)
 	free(s->terms);
 	free(s->point_count);
 	free(s->point_live);
+	free(s->point_viable);
+	free(s->point_groups);
 	free(s->points);
 	free(s->params);
 	free(s->param_base);
@@ -270,6 +277,33 @@ static bool point_in_force(const rl_pack *k, const rl_point *pt, rl_date d)
 }
 
 /*
+ * Whether point pi can give a hit in this segment, from the groups it has
+ * occurrences of: enough distinct groups for its `match`, or enough weight
+ * for its `review`. Generic process words ("技术", "process") occur in
+ * almost every document and feed dozens of points; most of those points
+ * have no subject term in the segment and are dropped here, before their
+ * events are placed and read.
+ */
+static bool viable(const rl_point *pt, uint64_t groups)
+{
+	if (__builtin_popcountll(groups) >= pt->need_n)
+		return true;
+	if (!pt->review)
+		return false;
+	int weight = 0;
+	for (size_t g = 0; g < pt->ngroups && g < 64; g++)
+		if (groups & (1ULL << g))
+			weight += pt->groups[g].weight;
+	return weight >= pt->review;
+}
+
+static bool keep_event(const cl_scanner *s, const rl_ref *ref)
+{
+	return s->point_live[ref->point] &&
+	       (ref->kind == RL_REF_ANCHOR || s->point_viable[ref->point]);
+}
+
+/*
  * Fans each occurrence out to the points that use its phrase, grouped by
  * point (a counting sort: one pass to count, one to place), each point's
  * events in text order because occurrences are.
@@ -278,14 +312,27 @@ static cs_code fan_out(cl_scanner *s)
 {
 	const rl_pack *k = s->pack;
 	size_t *count = s->point_count;
+	uint64_t *groups = s->point_groups;
 	memset(count, 0, (k->npoints + 1) * sizeof *count);
+	memset(groups, 0, k->npoints * sizeof *groups);
+	for (size_t i = 0; i < s->nocc; i++) {
+		const rl_pattern *p = &k->patterns[s->occs[i].pattern];
+		for (uint32_t r = 0; r < p->nrefs; r++) {
+			const rl_ref *ref = &k->refs[p->first_ref + r];
+			if (ref->kind == RL_REF_GROUP && ref->index < 64)
+				groups[ref->point] |= 1ULL << ref->index;
+		}
+	}
+	for (size_t pi = 0; pi < k->npoints; pi++)
+		s->point_viable[pi] = groups[pi] && viable(&k->points[pi], groups[pi]);
+
 	size_t total = 0;
 	for (size_t i = 0; i < s->nocc; i++) {
 		const rl_pattern *p = &k->patterns[s->occs[i].pattern];
 		for (uint32_t r = 0; r < p->nrefs; r++) {
-			uint32_t pi = k->refs[p->first_ref + r].point;
-			if (s->point_live[pi]) {
-				count[pi + 1]++;
+			const rl_ref *ref = &k->refs[p->first_ref + r];
+			if (keep_event(s, ref)) {
+				count[ref->point + 1]++;
 				total++;
 			}
 		}
@@ -307,7 +354,7 @@ static cs_code fan_out(cl_scanner *s)
 		const rl_pattern *p = &k->patterns[s->occs[i].pattern];
 		for (uint32_t r = 0; r < p->nrefs; r++) {
 			const rl_ref *ref = &k->refs[p->first_ref + r];
-			if (s->point_live[ref->point])
+			if (keep_event(s, ref))
 				s->evs[count[ref->point]++] = (event){
 					ref->point, ref->kind, ref->index, (uint32_t)i};
 		}
