@@ -475,7 +475,8 @@ typedef struct unit_def {
 
 /*
  * Stop lists: 升级 (upgrade), 升温 (heating), 克拉 (carat, and 克隆
- * clone), 安装 (install), 埃及 (Egypt), 帕金森, 轴承 (bearing), 层次.
+ * clone), 安装 (install), 埃及 (Egypt), 帕金森, 轴承 (bearing), 层次,
+ * 核算 (accounting), 三伏天 (the hottest days), 焦距 (focal length).
  */
 static const unit_def units[] = {
 	/* length, m */
@@ -566,7 +567,7 @@ static const unit_def units[] = {
 	U("vac", VOLTAGE, 1), U("vdc", VOLTAGE, 1), U("kvac", VOLTAGE, 1e3),
 	U("kvdc", VOLTAGE, 1e3), UF("volt", VOLTAGE, 1, U_PL),
 	UF("kilovolt", VOLTAGE, 1e3, U_PL), UF("millivolt", VOLTAGE, 1e-3, U_PL),
-	U("伏", VOLTAGE, 1), U("伏特", VOLTAGE, 1), U("千伏", VOLTAGE, 1e3),
+	US("伏", VOLTAGE, 1, 0, "天"), U("伏特", VOLTAGE, 1), U("千伏", VOLTAGE, 1e3),
 	U("毫伏", VOLTAGE, 1e-3), U("微伏", VOLTAGE, 1e-6),
 	U("兆伏", VOLTAGE, 1e6),
 
@@ -783,7 +784,7 @@ static const unit_def units[] = {
 	U("安/平方米", CURRENT_DENSITY, 1), U("安/平方分米", CURRENT_DENSITY, 1e2),
 
 	/* counts */
-	US("层", COUNT, 1, 0, "次面"), US("核", COUNT, 1, 0, "电心能酸素"),
+	US("层", COUNT, 1, 0, "次面"), US("核", COUNT, 1, 0, "电心能酸素算查实对准定发"),
 	US("轴", COUNT, 1, 0, "承"), U("通道", COUNT, 1), U("量子比特", COUNT, 1),
 	UF("layer", COUNT, 1, U_PL), UF("core", COUNT, 1, U_PL),
 	U("axis", COUNT, 1), U("axes", COUNT, 1), UF("channel", COUNT, 1, U_PL),
