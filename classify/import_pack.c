@@ -675,7 +675,7 @@ static cs_code write_curated_line(cs_buf *out, const char *line,
 	 * official text, its review examples are plain examples */
 	const char *word = unverified ? "example" : (n == 7 ? "example"
 								: "example-review");
-	return cs_buf_printf(out, "%s %s%s\n", word, to, colon);
+	return cs_buf_printf(out, "%s %s %s\n", word, to, colon);
 }
 
 static const char *qtext(const tx_point *q)
