@@ -109,10 +109,12 @@ static size_t minus_sign(const char *s, size_t len, size_t i)
 
 /* ---- numbers ----------------------------------------------------------- */
 
+/* clang-format off */
 static const double pow10_exact[] = {
 	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
+/* clang-format on */
 
 /* m * 10^e, exact for the powers a double holds exactly. */
 static double scale10(double m, long e)
@@ -209,6 +211,7 @@ static size_t times_ten(const char *s, size_t len, size_t i, long *e)
 }
 
 /* Chinese large-number multipliers written after Arabic digits: 1.5万. */
+/* clang-format off */
 static const struct {
 	const char *s;
 	double v;
@@ -216,6 +219,7 @@ static const struct {
 	{"万亿", 1e12}, {"千亿", 1e11}, {"百亿", 1e10}, {"千万", 1e7},
 	{"百万", 1e6},  {"亿", 1e8},    {"万", 1e4},
 };
+/* clang-format on */
 
 static size_t arabic_number(const char *s, size_t len, double *value)
 {
@@ -269,6 +273,7 @@ static size_t arabic_number(const char *s, size_t len, double *value)
 	return i;
 }
 
+/* clang-format off */
 static const struct {
 	const char *s;
 	int v;
@@ -278,7 +283,9 @@ static const struct {
 	{"壹", 1}, {"贰", 2}, {"叁", 3}, {"肆", 4}, {"伍", 5}, {"陆", 6},
 	{"柒", 7}, {"捌", 8}, {"玖", 9},
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct {
 	const char *s;
 	double v;
@@ -286,6 +293,7 @@ static const struct {
 	{"十", 10},   {"拾", 10},   {"百", 100}, {"佰", 100},
 	{"千", 1000}, {"仟", 1000}, {"万", 1e4}, {"亿", 1e8},
 };
+/* clang-format on */
 
 /* Every Chinese numeral character is three bytes of UTF-8. */
 #define CN_CHAR 3
@@ -309,9 +317,9 @@ static double cn_unit_at(const char *s, size_t len, size_t i)
 /* The state of a Chinese numeral being read, one section per 万 and 亿. */
 typedef struct cn_state {
 	double big, mid, sec, cur;
-	double last_unit;  /* the last 十百千万亿 read, 0 before any */
-	int after_unit;    /* digits since it, -1 once 零 intervened */
-	bool cur_set;      /* a digit run is open */
+	double last_unit; /* the last 十百千万亿 read, 0 before any */
+	int after_unit;	  /* digits since it, -1 once 零 intervened */
+	bool cur_set;	  /* a digit run is open */
 	bool any;
 } cn_state;
 
@@ -393,7 +401,8 @@ static size_t cn_number(const char *s, size_t len, double *value, size_t *tail)
 		*tail = good - CN_CHAR;
 	double v = cn_total(&st);
 	/* 三点五: decimals after 点, then an optional 万 or 亿. */
-	if (has(s, len, good, "点") && cn_digit_at(s, len, good + CN_CHAR) >= 0) {
+	if (has(s, len, good, "点") &&
+	    cn_digit_at(s, len, good + CN_CHAR) >= 0) {
 		size_t j = good + CN_CHAR;
 		double frac = 0;
 		size_t k = 1;
@@ -458,6 +467,7 @@ typedef struct unit_def {
 	const char *stop; /* characters that must not follow (CJK words) */
 } unit_def;
 
+/* clang-format off */
 #define U(t, d, s) {t, sizeof(t) - 1, QP_DIM_##d, s, 0, 0, NULL}
 #define UF(t, d, s, f) {t, sizeof(t) - 1, QP_DIM_##d, s, 0, f, NULL}
 #define US(t, d, s, f, stop) {t, sizeof(t) - 1, QP_DIM_##d, s, 0, f, stop}
@@ -472,12 +482,14 @@ typedef struct unit_def {
 #define TORR 133.32236842105263
 #define C_OFFSET 273.15
 #define F_OFFSET 255.37222222222223 /* 273.15 - 32 × 5/9 */
+/* clang-format on */
 
 /*
  * Stop lists: 升级 (upgrade), 升温 (heating), 克拉 (carat, and 克隆
  * clone), 安装 (install), 埃及 (Egypt), 帕金森, 轴承 (bearing), 层次,
  * 核算 (accounting), 三伏天 (the hottest days), 焦距 (focal length).
  */
+/* clang-format off */
 static const unit_def units[] = {
 	/* length, m */
 	U("m", LENGTH, 1), U("mm", LENGTH, 1e-3), U("cm", LENGTH, 1e-2),
@@ -793,13 +805,16 @@ static const unit_def units[] = {
 	/* C-rate: "c" alone is never Celsius (that needs °) */
 	UF("c", C_RATE, 1, U_TIGHT),
 };
+/* clang-format on */
 
 /* Percent phrases that stand before their number: 百分之九十九. */
+/* clang-format off */
 static const unit_def prefix_units[] = {
 	U("百分之", RATIO, 1),
 	U("千分之", RATIO, 0.1),
 	U("万分之", RATIO, 0.01),
 };
+/* clang-format on */
 
 /* Purity written as nines: 5n is 99.999 %, 4n5 is 99.995 %. */
 static const unit_def purity_unit = U("n", RATIO, 1);
@@ -816,7 +831,8 @@ static size_t pat_match(const char *s, size_t len, size_t i, const char *pat)
 	while (*p) {
 		if (p[0] == 0xC2 && p[1] == 0xB7) {
 			size_t n = product_sign(s, len, j);
-			if (!n && (at(s, len, j) == ' ' || at(s, len, j) == '.'))
+			if (!n &&
+			    (at(s, len, j) == ' ' || at(s, len, j) == '.'))
 				n = 1;
 			if (!n)
 				return 0;
@@ -867,9 +883,11 @@ static bool unit_end_ok(const char *s, size_t len, size_t e, const unit_def *u)
 		n = 1;
 	if (n) {
 		/* "5 kw/台" is still a power: per piece, not a compound */
+		/* clang-format off */
 		static const char *const per_piece[] = {
 			"台", "套", "个", "只", "件", "片", "块", "支", "根",
 			"组", "颗", "pc", "unit", "piece"};
+		/* clang-format on */
 		unsigned char d = at(s, len, e + n);
 		bool piece = false;
 		for (size_t k = 0; k < CS_ARRAY_LEN(per_piece) && c == '/'; k++)
@@ -914,7 +932,7 @@ static void unit_index_build(void)
 	}
 	for (size_t k = 0; k < CS_ARRAY_LEN(units); k++)
 		unit_index.order[fill[(unsigned char)units[k].text[0]]++] =
-			(uint16_t)k;
+		    (uint16_t)k;
 }
 
 /*
@@ -954,10 +972,10 @@ static size_t unit_at(const char *s, size_t len, size_t i, bool spaced,
 /* ---- one side: number and unit ----------------------------------------- */
 
 typedef struct side {
-	size_t start;     /* first byte, sign or percent phrase included */
-	size_t num_end;   /* end of the number */
-	size_t end;       /* end of the unit, or of the number without one */
-	double v;         /* the number, signed, in the unit's scale */
+	size_t start;	   /* first byte, sign or percent phrase included */
+	size_t num_end;	   /* end of the number */
+	size_t end;	   /* end of the unit, or of the number without one */
+	double v;	   /* the number, signed, in the unit's scale */
 	const unit_def *u; /* NULL without a unit */
 } side;
 
@@ -977,9 +995,10 @@ static size_t sign_at(const char *s, size_t len, size_t i, double *sign)
 	} else if (at(s, len, i) == '+') {
 		n = 1;
 	}
-	if (n && (is_digit(at(s, len, i + n)) ||
-		  (at(s, len, i + n) == '.' && is_digit(at(s, len, i + n + 1))) ||
-		  (!is_digit(at(s, len, i)) && cn_digit_at(s, len, i + n) >= 0)))
+	if (n &&
+	    (is_digit(at(s, len, i + n)) ||
+	     (at(s, len, i + n) == '.' && is_digit(at(s, len, i + n + 1))) ||
+	     (!is_digit(at(s, len, i)) && cn_digit_at(s, len, i + n) >= 0)))
 		return n;
 	*sign = 1;
 	return 0;
@@ -1029,7 +1048,8 @@ static bool side_unit(const char *s, size_t len, size_t num, size_t tail,
 	size_t k = o->num_end;
 	bool spaced = at(s, len, k) == ' ';
 	size_t e = unit_at(s, len, skip_sp(s, len, k), spaced, arabic, &o->u);
-	if (!e && !spaced && at(s, len, k) == '-' && is_alpha(at(s, len, k + 1))) {
+	if (!e && !spaced && at(s, len, k) == '-' &&
+	    is_alpha(at(s, len, k + 1))) {
 		/* 5-axis, 16-bit */
 		e = unit_at(s, len, k + 1, true, arabic, &o->u);
 		if (e && e - (k + 1) < 2)
@@ -1039,9 +1059,9 @@ static bool side_unit(const char *s, size_t len, size_t num, size_t tail,
 		/* 三千卡: 三 and 千卡, the same value either way */
 		double v;
 		size_t n = cn_number(s + num, tail, &v, &(size_t){0});
-		size_t e2 = n == tail ? unit_at(s, len, num + tail, false,
-						    false, &o->u)
-				      : 0;
+		size_t e2 =
+		    n == tail ? unit_at(s, len, num + tail, false, false, &o->u)
+			      : 0;
 		if (e2) {
 			o->v = v;
 			o->num_end = num + tail;
@@ -1094,7 +1114,13 @@ static bool parse_side(const char *s, size_t len, size_t i, side *o)
 
 /* ---- comparison words and ranges -------------------------------------- */
 
-typedef enum cmp_kind { CMP_NONE, CMP_GE, CMP_LE, CMP_BETTER, CMP_BETWEEN } cmp_kind;
+typedef enum cmp_kind {
+	CMP_NONE,
+	CMP_GE,
+	CMP_LE,
+	CMP_BETTER,
+	CMP_BETWEEN
+} cmp_kind;
 
 typedef struct word {
 	const char *s;
@@ -1102,10 +1128,14 @@ typedef struct word {
 	cmp_kind k;
 } word;
 
-#define W(s, k) {s, sizeof(s) - 1, CMP_##k}
+#define W(s, k)                                                                \
+	{                                                                      \
+		s, sizeof(s) - 1, CMP_##k                                      \
+	}
 
 /* Words before a number. The longest match wins: "no more than" over
  * "more than", "不超过" over "超过". */
+/* clang-format off */
 static const word pre_words[] = {
 	W("≥", GE), W(">=", GE), W(">", GE), W("⩾", GE),
 	W("≧", GE), W("≮", GE), W("不低于", GE), W("不小于", GE),
@@ -1144,8 +1174,10 @@ static const word pre_words[] = {
 
 	W("between", BETWEEN), W("介于", BETWEEN),
 };
+/* clang-format on */
 
 /* Words after a quantity. */
+/* clang-format off */
 static const word post_words[] = {
 	W("以上", GE), W("及以上", GE), W("或以上", GE),
 	W("或更高", GE), W("或更大", GE), W("或更多", GE),
@@ -1161,6 +1193,7 @@ static const word post_words[] = {
 	W("max.", LE), W("max", LE), W("maximum", LE),
 	W("(max)", LE), W("or better", BETTER),
 };
+/* clang-format on */
 
 /*
  * The comparison word that ends just before i (spaces and a colon
@@ -1169,8 +1202,8 @@ static const word post_words[] = {
 static cmp_kind find_pre(const char *s, size_t i, size_t floor, size_t *start)
 {
 	size_t q = i;
-	for (int k = 0; k < 3 && q > floor && (s[q - 1] == ' ' || s[q - 1] == ':');
-	     k++)
+	for (int k = 0;
+	     k < 3 && q > floor && (s[q - 1] == ' ' || s[q - 1] == ':'); k++)
 		q--;
 	size_t lim = q - floor < QP_LOOKBACK ? q - floor : QP_LOOKBACK;
 	size_t best = 0;
@@ -1180,8 +1213,8 @@ static cmp_kind find_pre(const char *s, size_t i, size_t floor, size_t *start)
 		if (n > lim || n <= best || s[q - 1] != pre_words[k].s[n - 1] ||
 		    memcmp(s + q - n, pre_words[k].s, n))
 			continue;
-		if (is_alpha((unsigned char)pre_words[k].s[0]) && q - n > floor &&
-		    is_alpha((unsigned char)s[q - n - 1]))
+		if (is_alpha((unsigned char)pre_words[k].s[0]) &&
+		    q - n > floor && is_alpha((unsigned char)s[q - n - 1]))
 			continue;
 		best = n;
 		kind = pre_words[k].k;
@@ -1201,7 +1234,8 @@ static cmp_kind find_post(const char *s, size_t len, size_t i, size_t *end)
 		size_t n = post_words[k].len;
 		if (n <= best || !has(s, len, j, w))
 			continue;
-		if (is_alpha((unsigned char)w[n - 1]) && is_alpha(at(s, len, j + n)))
+		if (is_alpha((unsigned char)w[n - 1]) &&
+		    is_alpha(at(s, len, j + n)))
 			continue;
 		/* Latin words need the space: "5 wmax" is not a word. */
 		if (is_alpha((unsigned char)w[0]) && j == i &&
@@ -1221,8 +1255,8 @@ static cmp_kind find_post(const char *s, size_t len, size_t i, size_t *end)
  */
 static size_t range_sep(const char *s, size_t len, size_t i, bool *and_sep)
 {
-	static const char *const seps[] = {"-", "–", "—", "−", "~", "～",
-					   "〜", "至", "到"};
+	static const char *const seps[] = {"-",	 "–",  "—",  "−", "~",
+					   "～", "〜", "至", "到"};
 	size_t j = skip_sp(s, len, i);
 	size_t n = 0;
 	for (size_t k = 0; k < CS_ARRAY_LEN(seps) && !n; k++)
@@ -1339,7 +1373,8 @@ static bool parse_range(const char *s, size_t len, const side *a, size_t k,
 	bool and_sep;
 	size_t j = range_sep(s, len, k, &and_sep);
 	size_t start = a->start;
-	if (!j || (and_sep && find_pre(s, a->start, floor, &start) != CMP_BETWEEN))
+	if (!j ||
+	    (and_sep && find_pre(s, a->start, floor, &start) != CMP_BETWEEN))
 		return false;
 	side b;
 	if (!parse_side(s, len, j, &b) || !b.u)
@@ -1417,7 +1452,8 @@ static bool can_start(const char *s, size_t len, size_t i)
 	if (has(s, len, i, "±"))
 		return true;
 	if (has(s, len, i, "−"))
-		return !is_alnum(prev) && prev != '.' && sign_at(s, len, i, &sign);
+		return !is_alnum(prev) && prev != '.' &&
+		       sign_at(s, len, i, &sign);
 	if (sign_at(s, len, i, &sign))
 		return true;
 	for (size_t k = 0; k < CS_ARRAY_LEN(prefix_units); k++)
@@ -1462,7 +1498,7 @@ static bool fold_unit(const char *u, char *buf, size_t cap)
 {
 	static const struct {
 		const char *from, *to;
-	} maps[] = {{"³", "3"}, {"²", "2"}, {"µ", "μ"},
+	} maps[] = {{"³", "3"}, {"²", "2"},  {"µ", "μ"},
 		    {"Å", "å"}, {"／", "/"}, {"％", "%"}};
 	size_t n = 0, len = strlen(u);
 	for (size_t i = 0; i < len;) {
@@ -1511,7 +1547,8 @@ bool qp_unit(const char *unit, qp_dim *dim, double *scale, double *offset)
 	const unit_def *best = NULL;
 	for (size_t k = 0; k < CS_ARRAY_LEN(units); k++) {
 		size_t n = pat_match(buf, len, 0, units[k].text);
-		if ((units[k].flags & U_PL) && n && n + 1 == len && buf[n] == 's')
+		if ((units[k].flags & U_PL) && n && n + 1 == len &&
+		    buf[n] == 's')
 			n++;
 		if (n == len) {
 			best = &units[k];
@@ -1535,33 +1572,33 @@ bool qp_unit(const char *unit, qp_dim *dim, double *scale, double *offset)
 const char *qp_dim_name(qp_dim dim)
 {
 	static const char *const names[QP_DIM__COUNT] = {
-		[QP_DIM_NONE] = "none",
-		[QP_DIM_LENGTH] = "length",
-		[QP_DIM_MASS] = "mass",
-		[QP_DIM_TIME] = "time",
-		[QP_DIM_POWER] = "power",
-		[QP_DIM_ENERGY] = "energy",
-		[QP_DIM_VOLTAGE] = "voltage",
-		[QP_DIM_CURRENT] = "current",
-		[QP_DIM_FREQUENCY] = "frequency",
-		[QP_DIM_PRESSURE] = "pressure",
-		[QP_DIM_TEMPERATURE] = "temperature",
-		[QP_DIM_DENSITY] = "density",
-		[QP_DIM_SPECIFIC_CAPACITY] = "specific capacity",
-		[QP_DIM_RATIO] = "ratio",
-		[QP_DIM_DATA_RATE] = "data rate",
-		[QP_DIM_DATA_SIZE] = "data size",
-		[QP_DIM_ANGLE] = "angle",
-		[QP_DIM_AREA] = "area",
-		[QP_DIM_VOLUME] = "volume",
-		[QP_DIM_SPEED] = "speed",
-		[QP_DIM_ENERGY_DENSITY] = "energy density",
-		[QP_DIM_CURRENT_DENSITY] = "current density",
-		[QP_DIM_COUNT] = "count",
-		[QP_DIM_C_RATE] = "c-rate",
-		[QP_DIM_VOLUMETRIC_ENERGY_DENSITY] = "volumetric energy density",
-		[QP_DIM_SPECIFIC_POWER] = "specific power",
-		[QP_DIM_ANGULAR_RATE] = "angular rate",
+	    [QP_DIM_NONE] = "none",
+	    [QP_DIM_LENGTH] = "length",
+	    [QP_DIM_MASS] = "mass",
+	    [QP_DIM_TIME] = "time",
+	    [QP_DIM_POWER] = "power",
+	    [QP_DIM_ENERGY] = "energy",
+	    [QP_DIM_VOLTAGE] = "voltage",
+	    [QP_DIM_CURRENT] = "current",
+	    [QP_DIM_FREQUENCY] = "frequency",
+	    [QP_DIM_PRESSURE] = "pressure",
+	    [QP_DIM_TEMPERATURE] = "temperature",
+	    [QP_DIM_DENSITY] = "density",
+	    [QP_DIM_SPECIFIC_CAPACITY] = "specific capacity",
+	    [QP_DIM_RATIO] = "ratio",
+	    [QP_DIM_DATA_RATE] = "data rate",
+	    [QP_DIM_DATA_SIZE] = "data size",
+	    [QP_DIM_ANGLE] = "angle",
+	    [QP_DIM_AREA] = "area",
+	    [QP_DIM_VOLUME] = "volume",
+	    [QP_DIM_SPEED] = "speed",
+	    [QP_DIM_ENERGY_DENSITY] = "energy density",
+	    [QP_DIM_CURRENT_DENSITY] = "current density",
+	    [QP_DIM_COUNT] = "count",
+	    [QP_DIM_C_RATE] = "c-rate",
+	    [QP_DIM_VOLUMETRIC_ENERGY_DENSITY] = "volumetric energy density",
+	    [QP_DIM_SPECIFIC_POWER] = "specific power",
+	    [QP_DIM_ANGULAR_RATE] = "angular rate",
 	};
 	if ((unsigned)dim >= QP_DIM__COUNT || !names[dim])
 		return "unknown";

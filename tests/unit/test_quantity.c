@@ -45,6 +45,7 @@ typedef struct scan_case {
 	double lo, hi;
 } scan_case;
 
+/* clang-format off */
 /* The text holds exactly one quantity, of dimension D, [LO, HI]. */
 #define Q(text, d, lo, hi) {text, QP_DIM_##d, lo, hi}
 /* The same, for a single value. */
@@ -302,6 +303,7 @@ static scan_case scan_cases[] = {
 	Q("真空度优于1e-5 pa", PRESSURE, -INF, 1e-5),
 	Q("better than 1 w", POWER, 1, INF),
 };
+/* clang-format on */
 
 static void run_scan_case(void **state)
 {
@@ -321,6 +323,7 @@ static void run_scan_case(void **state)
 
 /* ---- texts with no quantity ------------------------------------------- */
 
+/* clang-format off */
 static const char *none_cases[] = {
 	"5 months",
 	"2 mains",
@@ -353,6 +356,7 @@ static const char *none_cases[] = {
 	"千克",
 	"",
 };
+/* clang-format on */
 
 static void run_none_case(void **state)
 {
@@ -372,6 +376,7 @@ typedef struct number_case {
 	size_t used; /* bytes consumed; 0: no number */
 } number_case;
 
+/* clang-format off */
 #define N(text, v, used) {text, v, used}
 
 static number_case number_cases[] = {
@@ -426,6 +431,7 @@ static number_case number_cases[] = {
 	N("e5", 0, 0),
 	N("点五", 0, 0),
 };
+/* clang-format on */
 
 static void run_number_case(void **state)
 {
@@ -433,7 +439,8 @@ static void run_number_case(void **state)
 	double v = -12345;
 	size_t n = qp_number(c->text, strlen(c->text), &v);
 	if (n != c->used)
-		fail_msg("%s: consumed %zu bytes, want %zu", c->text, n, c->used);
+		fail_msg("%s: consumed %zu bytes, want %zu", c->text, n,
+			 c->used);
 	if (n)
 		assert_near(v, c->value, "value", c->text);
 }
@@ -447,6 +454,7 @@ typedef struct unit_case {
 	double scale, offset;
 } unit_case;
 
+/* clang-format off */
 #define UN(u, d, s, o) {u, true, QP_DIM_##d, s, o}
 #define UNKNOWN(u) {u, false, QP_DIM_NONE, 0, 0}
 
@@ -494,6 +502,7 @@ static unit_case unit_cases[] = {
 	UNKNOWN("百分之"),
 	UNKNOWN("kilowattkilowattkilowattkilowattkilowattkilowattkilowattkilowatt"),
 };
+/* clang-format on */
 
 static void run_unit_case(void **state)
 {
@@ -636,9 +645,11 @@ static void test_long_garbage(void **state)
 		const char *pat;
 		size_t want;
 	} cases[] = {
+	    /* clang-format off */
 		{"1-", 0},	{"一", 0},	{"±", 0},   {"零下", 0},
 		{"1×10", 0},	{"1,", 0},	{"1e", 0},  {"不低于", 0},
 		{"1 w ", MB / 4}, {"一千瓦，", MB / 12},
+	    /* clang-format on */
 	};
 	for (size_t k = 0; k < CS_ARRAY_LEN(cases); k++) {
 		char *b = repeat(cases[k].pat, MB);
@@ -695,7 +706,7 @@ static void test_dim_names(void **state)
 static void test_rule_units_scan(void **state)
 {
 	static const char *const units[] = {"g/cm3", "nm", "千瓦", "%",
-					    "mah/g", "°c", "mpa", "wh/kg"};
+					    "mah/g", "°c", "mpa",  "wh/kg"};
 	for (size_t k = 0; k < CS_ARRAY_LEN(units); k++) {
 		qp_dim d;
 		double s, o;
@@ -749,17 +760,17 @@ static const char *none_name(const void *r)
 int main(void)
 {
 	const struct CMUnitTest other[] = {
-		cmocka_unit_test(test_several_zh),
-		cmocka_unit_test(test_several_en),
-		cmocka_unit_test(test_spans),
-		cmocka_unit_test(test_comparison_not_shared),
-		cmocka_unit_test(test_len_bound),
-		cmocka_unit_test(test_max_truncation),
-		cmocka_unit_test(test_long_digits),
-		cmocka_unit_test(test_long_garbage),
-		cmocka_unit_test(test_null_args),
-		cmocka_unit_test(test_dim_names),
-		cmocka_unit_test(test_rule_units_scan),
+	    cmocka_unit_test(test_several_zh),
+	    cmocka_unit_test(test_several_en),
+	    cmocka_unit_test(test_spans),
+	    cmocka_unit_test(test_comparison_not_shared),
+	    cmocka_unit_test(test_len_bound),
+	    cmocka_unit_test(test_max_truncation),
+	    cmocka_unit_test(test_long_digits),
+	    cmocka_unit_test(test_long_garbage),
+	    cmocka_unit_test(test_null_args),
+	    cmocka_unit_test(test_dim_names),
+	    cmocka_unit_test(test_rule_units_scan),
 	};
 	int failed = 0;
 	failed += run_table("qp_scan", scan_cases, CS_ARRAY_LEN(scan_cases),
@@ -767,9 +778,9 @@ int main(void)
 	failed += run_table("qp_scan, no quantity", none_cases,
 			    CS_ARRAY_LEN(none_cases), sizeof none_cases[0],
 			    none_name, run_none_case);
-	failed += run_table("qp_number", number_cases,
-			    CS_ARRAY_LEN(number_cases), sizeof number_cases[0],
-			    number_name, run_number_case);
+	failed +=
+	    run_table("qp_number", number_cases, CS_ARRAY_LEN(number_cases),
+		      sizeof number_cases[0], number_name, run_number_case);
 	failed += run_table("qp_unit", unit_cases, CS_ARRAY_LEN(unit_cases),
 			    sizeof unit_cases[0], unit_name, run_unit_case);
 	failed += cmocka_run_group_tests_name("quantity", other, NULL, NULL);
