@@ -320,11 +320,20 @@ typedef struct cn_state {
 	double last_unit; /* the last 十百千万亿 read, 0 before any */
 	int after_unit;	  /* digits since it, -1 once 零 intervened */
 	bool cur_set;	  /* a digit run is open */
+	bool zero_run;	  /* it holds 零 or 〇 */
 	bool any;
 } cn_state;
 
-static void cn_digit(cn_state *st, int d)
+/*
+ * Applies a digit; false when it cannot belong to this number. Digits
+ * follow one another only in positional strings with a zero (二〇二三,
+ * 三千零五): 三四米 is "three or four metres", not 34.
+ */
+static bool cn_digit(cn_state *st, int d)
 {
+	if (st->cur_set && d != 0 && !st->zero_run)
+		return false;
+	st->zero_run = st->cur_set ? st->zero_run || d == 0 : d == 0;
 	st->cur = st->cur_set ? st->cur * 10 + d : d;
 	st->cur_set = true;
 	st->any = true;
@@ -332,6 +341,7 @@ static void cn_digit(cn_state *st, int d)
 		st->after_unit = -1;
 	else if (st->after_unit >= 0)
 		st->after_unit++;
+	return true;
 }
 
 /* Applies a unit character; false when it cannot belong to this number. */
@@ -375,18 +385,19 @@ static double cn_total(const cn_state *st)
 
 /*
  * Reads a Chinese numeral at s. *tail is set to the offset of a final 千
- * (so that the caller can give it back when "三千焦" turns out to be
- * 三 + 千焦), or 0.
+ * (so that the caller can give it back when "三千卡" turns out to be
+ * 三 + 千卡), or 0.
  */
 static size_t cn_number(const char *s, size_t len, double *value, size_t *tail)
 {
-	cn_state st = {0, 0, 0, 0, 0, -1, false, false};
+	cn_state st = {0, 0, 0, 0, 0, -1, false, false, false};
 	size_t i = 0, good = 0;
 	*tail = 0;
 	while (i < len) {
 		int d = cn_digit_at(s, len, i);
 		if (d >= 0) {
-			cn_digit(&st, d);
+			if (!cn_digit(&st, d))
+				break;
 		} else {
 			double u = cn_unit_at(s, len, i);
 			if (u == 0 || !cn_unit(&st, u))
@@ -983,13 +994,16 @@ typedef struct side {
 static size_t sign_at(const char *s, size_t len, size_t i, double *sign)
 {
 	size_t n = 0;
+	bool words = false; /* 零下 and 负 may stand before 四十 too */
 	*sign = 1;
 	if (has(s, len, i, "零下")) {
 		n = 2 * CN_CHAR;
 		*sign = -1;
+		words = true;
 	} else if (has(s, len, i, "负")) {
 		n = CN_CHAR;
 		*sign = -1;
+		words = true;
 	} else if ((n = minus_sign(s, len, i)) > 0) {
 		*sign = -1;
 	} else if (at(s, len, i) == '+') {
@@ -998,7 +1012,8 @@ static size_t sign_at(const char *s, size_t len, size_t i, double *sign)
 	if (n &&
 	    (is_digit(at(s, len, i + n)) ||
 	     (at(s, len, i + n) == '.' && is_digit(at(s, len, i + n + 1))) ||
-	     (!is_digit(at(s, len, i)) && cn_digit_at(s, len, i + n) >= 0)))
+	     (words &&
+	      (cn_digit_at(s, len, i + n) >= 0 || has(s, len, i + n, "十")))))
 		return n;
 	*sign = 1;
 	return 0;
