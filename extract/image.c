@@ -140,8 +140,8 @@ static bool too_large(ex_job *job, size_t part, uint64_t pixels)
 }
 
 /*
- * The OCR engine, loaded on first use (after the header checks, so that a
- * refused image costs no language data). NULL, with part marked
+ * The OCR engine, loaded on first use (after the header checks and the
+ * decoding, so that a refused or broken image costs no language data). NULL, with part marked
  * unscannable or *rc set to CS_ENOMEM, when it cannot load.
  */
 static ex_ocr *engine(ex_job *job, size_t part, cs_code *rc)
@@ -218,18 +218,21 @@ static cs_code read_tiff(ex_job *job, size_t part, const l_uint8 *data,
 			break;
 		if (ex_job_expired(job)) {
 			mark(job, part, EX_PARTIAL,
-			     "time limit reached at page %d", n + 1);
+			     "wall-time limit (wall_seconds %g) reached at "
+			     "page %d", lim->wall_seconds, n + 1);
 			goto done;
 		}
 		if (too_large(job, part, (uint64_t)w * (uint64_t)h))
-			goto done;
-		if (!ocr && !(ocr = engine(job, part, &rc)))
 			goto done;
 		PIX *pix = pixReadMemTiff(data, len, n);
 		if (!pix) {
 			mark(job, part, EX_PARTIAL,
 			     "page %d: corrupt: cannot decode the image", n + 1);
 			continue;
+		}
+		if (!ocr && !(ocr = engine(job, part, &rc))) {
+			pixDestroy(&pix);
+			goto done;
 		}
 		rc = ocr_page(job, ocr, part, n + 1, pix, EX_PARTIAL, &any);
 		pixDestroy(&pix);
@@ -244,7 +247,8 @@ static cs_code read_tiff(ex_job *job, size_t part, const l_uint8 *data,
 		mark(job, part, EX_UNSCANNABLE, "no page could be read (%s)",
 		     p->reason ? p->reason : "no reason given");
 	} else if (n == lim->max_pages && tiff_has_page(data, len, n)) {
-		mark(job, part, EX_PARTIAL, "page limit (%d) reached",
+		mark(job, part, EX_PARTIAL,
+		     "page limit (max_pages %d) reached; later pages not read",
 		     lim->max_pages);
 	}
 done:
@@ -274,17 +278,30 @@ static cs_code read_single(ex_job *job, size_t part, const l_uint8 *data,
 	}
 	if (too_large(job, part, pixels))
 		return CS_OK;
-	ex_ocr *ocr = engine(job, part, &rc);
-	if (!ocr)
-		return rc;
-	PIX *pix = pixReadMem(data, len);
+	/*
+	 * A JPEG cut short (a partial download) still holds the top of the
+	 * page: decode what is there and say the rest is missing. Luminance
+	 * alone is what OCR needs, at a third of the memory.
+	 */
+	l_int32 warnings = 0;
+	PIX *pix = format == IFF_JFIF_JPEG
+			   ? pixReadMemJpeg(data, len, 0, 1, &warnings,
+					    L_JPEG_READ_LUMINANCE |
+						    L_JPEG_CONTINUE_WITH_BAD_DATA)
+			   : pixReadMem(data, len);
 	if (!pix) {
 		mark(job, part, EX_UNSCANNABLE,
 		     "corrupt: cannot decode the image");
 		return CS_OK;
 	}
+	if (warnings > 0)
+		mark(job, part, EX_PARTIAL,
+		     "corrupt: damaged JPEG data (%d warnings); read what "
+		     "decoded", warnings);
 	bool read = false;
-	rc = ocr_page(job, ocr, part, 1, pix, EX_UNSCANNABLE, &read);
+	ex_ocr *ocr = engine(job, part, &rc);
+	if (ocr)
+		rc = ocr_page(job, ocr, part, 1, pix, EX_UNSCANNABLE, &read);
 	pixDestroy(&pix);
 	return rc;
 }

@@ -5,7 +5,9 @@
 #
 #   page1.png page2.png   A4 pages at 300 dpi rendered from page1.txt, page2.txt
 #   photo.jpg             page1 as a phone might take it: tilted, noisy, lossy
+#   blurred.jpg           page1 small, blurred and lossy: OCR reads it badly
 #   small.png             a few lines at screen resolution (about 100 dpi)
+#   page1.gif page1.webp  page1 at 150 dpi in those formats
 #   pages.tif             page1 and page2 as a two-page TIFF
 #   scan.pdf              page1 and page2 as scanned pages (one image each)
 #   text.pdf              the same texts as a born-digital text layer
@@ -17,12 +19,15 @@
 #   truncated.pdf         the first half of text.pdf
 #   attach.pdf            one page and an attached file notes.txt
 #   huge.png              a PNG header claiming 100000 x 100000 pixels
+#   huge.gif              a GIF whose one frame claims 65535 x 65535 pixels
 #   bench-NN.png/.txt     ten A4 pages of contract text at 300 dpi
 #   bench-scan.pdf        those ten pages as a scanned PDF
 #   bench-text.pdf        fifty born-digital pages of the same texts
 #
 # Needs ImageMagick with the Noto CJK fonts, Ghostscript, python3, a C
-# compiler and cairo (all in scripts/deps.sh). Takes a few seconds.
+# compiler and cairo (all in scripts/deps.sh). Takes a few seconds. The
+# noise is seeded, so every run writes the same pictures. scans.stamp is
+# written last: the tests look for it to know the set is complete.
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
@@ -124,8 +129,11 @@ bench_page() {
 render "$out/page1.txt" "$out/page1.png"
 render "$out/page2.txt" "$out/page2.png"
 render "$out/page1.txt" "$out/small.png" 100 1100 180 20 30
-convert "$out/page1.png" -background white -rotate 2.5 \
+convert "$out/page1.png" -seed 7 -background white -rotate 2.5 \
 	-attenuate 0.4 +noise Gaussian -blur 0x0.6 -quality 70 "$out/photo.jpg"
+convert "$out/page1.png" -resize 40% -blur 0x2 -quality 20 "$out/blurred.jpg"
+convert "$out/page1.png" -resize 50% "$out/page1.gif"
+convert "$out/page1.png" -resize 50% "$out/page1.webp"
 convert "$out/page1.png" "$out/page2.png" -compress lzw "$out/pages.tif"
 
 "$MKPDF" "$out/scan.pdf" "image:$out/page1.png" "image:$out/page2.png"
@@ -156,6 +164,13 @@ ihdr = struct.pack(">IIBBBBB", 100000, 100000, 8, 0, 0, 0, 0)
 with open(out + "/huge.png", "wb") as f:
     f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) +
             chunk(b"IDAT", zlib.compress(b"\0" * 100001)) + chunk(b"IEND", b""))
+
+# A GIF: header, a logical screen of 16 x 16 without colour table, then
+# one frame claiming 65535 x 65535 pixels, a code size, no data, trailer.
+with open(out + "/huge.gif", "wb") as f:
+    f.write(b"GIF89a" + struct.pack("<HHBBB", 16, 16, 0, 0, 0) +
+            b"\x2c" + struct.pack("<HHHHB", 0, 0, 65535, 65535, 0) +
+            b"\x08\x00" + b"\x3b")
 
 # A one-page PDF written by hand, since cairo cannot attach files.
 note = "附件说明：稀土萃取分离工艺技术参数表\n".encode()
@@ -203,3 +218,4 @@ for copy in 1 2 3 4 5; do
 	done
 done
 "$MKPDF" "$out/bench-text.pdf" "$@"
+touch "$out/scans.stamp"
