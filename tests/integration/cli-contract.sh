@@ -56,6 +56,12 @@ with open(sys.argv[1], "w") as f:
     f.write(" 乙方转让稀土萃取分离工艺技术 ")' "$tmp/long.txt"
 check "64 MiB line" 1 "$cs" scan --local --json "$tmp/long.txt"
 
+# A 1 GiB file (sparse: one long line of NULs) is over the input limit.
+truncate -s 1G "$tmp/huge.txt"
+check "1 GiB input" 2 "$cs" scan --local --json "$tmp/huge.txt"
+grep -q "limit" "$tmp/err" || { echo "FAIL: 1 GiB input: no limit named"; fail=1; }
+rm -f "$tmp/huge.txt"
+
 # as-of: the 2025 battery item is not in force in 2024.
 printf '本合同约定乙方向甲方转让电池用磷酸铁锂正极材料的制备工艺，压实密度2.65g/cm3，0.1C放电比容量162mAh/g，首次库伦效率97.6%%。\n' >"$tmp/lfp.txt"
 check "LFP as of today" 1 "$cs" scan --local --json "$tmp/lfp.txt"
