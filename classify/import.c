@@ -437,6 +437,41 @@ static ic_item *cur_item(pstate *st)
 	return st->cur >= 0 ? &st->c->items[st->cur] : NULL;
 }
 
+static bool is_alnum_ascii(char c);
+
+/*
+ * Whether a word broken at the end of a line joins without a space: a run
+ * of Latin letters and digits glued to a full-width character on either
+ * side ("化学式为LixFeyM" + "zPO4，") is one token of Chinese text, where
+ * lines break anywhere; English words are set apart by spaces.
+ */
+static bool glued(const char *left, size_t a, const char *right, size_t n)
+{
+	if (!a || !n || !is_alnum_ascii(left[a - 1]) || !is_alnum_ascii(right[0]))
+		return false;
+	size_t i = a;
+	while (i > 0 && is_alnum_ascii(left[i - 1]))
+		i--;
+	if (i > 0 && (unsigned char)left[i - 1] >= 0x80) {
+		size_t k = i - 1;
+		while (k > 0 && ((unsigned char)left[k] & 0xC0) == 0x80)
+			k--;
+		uint32_t cp;
+		im_u8(left, a, k, &cp);
+		if (im_is_wide(cp))
+			return true;
+	}
+	size_t j = 0;
+	while (j < n && is_alnum_ascii(right[j]))
+		j++;
+	if (j < n && (unsigned char)right[j] >= 0x80) {
+		uint32_t cp;
+		im_u8(right, n, j, &cp);
+		return im_is_wide(cp);
+	}
+	return false;
+}
+
 /* Appends add to *dst, with a space only between two narrow characters. */
 static bool join(char **dst, const char *add, size_t n)
 {
@@ -464,7 +499,7 @@ static bool join(char **dst, const char *add, size_t n)
 		im_u8(q, a, k, &left);
 		im_u8(add, n, 0, &right);
 		space = !im_is_wide(left) && !im_is_wide(right) &&
-			!(left == '-' && right != ' ');
+			!(left == '-' && right != ' ') && !glued(q, a, add, n);
 	}
 	if (space)
 		q[a++] = ' ';
@@ -978,6 +1013,8 @@ static void parse_line(pstate *st, const pline *lines, size_t n, size_t i)
 	}
 	if (strstr(s, "技术目录") && im_chars(s) < 30)
 		return; /* the title, or a running title on every page */
+	if (starts_with(s, "附件") && im_chars(s) <= 4)
+		return; /* "附件", "附件1": the annex the Catalogue is */
 	if (starts_with(s, "注") && (starts_with(s + 3, "：") || s[3] == ':' ||
 				     is_space_or_end(s + 3))) {
 		im_problem_add(st->c, l->number, "note not read: \"%s\"", s);
@@ -988,7 +1025,7 @@ static void parse_line(pstate *st, const pline *lines, size_t n, size_t i)
 		if (st->c->nitems || st->part)
 			im_problem_add(st->c, l->number, "not part of any item: \"%s\"",
 				       s);
-		else if (!strstr(s, "附件") && !strstr(s, "目录"))
+		else
 			im_problem_add(st->c, l->number, "before the Catalogue table, "
 				       "not read: \"%s\"", s);
 		return;

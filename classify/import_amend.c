@@ -483,13 +483,13 @@ static cs_code derived_point(amend *a, const char *code, const char *name,
 		rc = im_derive_rule(text, name, pt.params, pt.nparams, out, &fallback);
 	if (rc == CS_OK)
 		rc = cs_buf_printf(out, "# generated: the example is the control "
-				   "point's own official text\nexample %s : %s\n",
-				   head, text);
+				   "point's own official text\nexample %s : %s%s\n",
+				   head, fallback ? im_fallback_frame : "", text);
 	for (size_t i = 0; i < tmp.nproblems; i++)
 		note(a, "%s", tmp.problems[i]);
 	if (fallback)
 		note(a, "item %s point %s: no distinctive term; it matches the "
-		     "whole phrase", code, head);
+		     "phrase only with a word of transfer", code, head);
 	free(pt.text);
 	for (size_t i = 0; i < pt.nparams; i++) {
 		free(pt.params[i].name);
@@ -999,7 +999,9 @@ cs_code im_amend(const rl_source *pack, size_t n, const char *notice,
 		 size_t nlen, const char *date, cs_buf *out, cs_buf *report,
 		 im_amend_stats *stats, cs_error *err)
 {
-	amend a = {.report = report};
+	cs_buf scratch;
+	cs_buf_init(&scratch, IM_MAX_OUT);
+	amend a = {.report = report ? report : &scratch};
 	im_amend_stats local;
 	clause *cl = NULL;
 	size_t ncl = 0;
@@ -1051,5 +1053,6 @@ done:
 	free(cl);
 	free(text);
 	tx_free(&a.pack);
+	cs_buf_free(&scratch);
 	return rc;
 }

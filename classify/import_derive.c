@@ -51,6 +51,16 @@ static const char *const act_extra[] = {
 	"软件",
 };
 
+/* A phrase with nothing distinctive in it fires only with one of these:
+ * evidence that the technology itself is handed over. */
+static const char *const transfer[] = {
+	"技术转让", "转让", "技术许可", "许可使用", "专有技术", "技术秘密",
+	"技术诀窍", "技术资料", "源代码", "源程序", "工艺包", "技术服务",
+	"合作开发",
+};
+
+const char im_fallback_frame[] = "技术转让：";
+
 /* Words that join two different concepts. */
 static const char *const joiners[] = {
 	"通过", "基于", "采用", "用于", "经过", "借助", "对于", "针对", "从", "的",
@@ -700,8 +710,8 @@ cs_code im_derive_rule(const char *text, const char *name,
 		free(ns);
 	}
 	if (d.ngroups == 0) {
-		/* nothing distinctive: the whole phrase, less its last word
-		 * of technology */
+		/* nothing distinctive: the phrase less its last word of
+		 * technology, and a word of transfer must come with it */
 		size_t a = 0, b = strlen(subj);
 		for (size_t k = 0; k < CS_ARRAY_LEN(act_words); k++) {
 			size_t al = strlen(act_words[k]);
@@ -721,8 +731,16 @@ cs_code im_derive_rule(const char *text, const char *name,
 		rc = CS_ENOMEM;
 		goto done;
 	}
-	bool act = ends_with_act(subj);
-	for (size_t k = 0; act && k < CS_ARRAY_LEN(act_extra); k++)
+	bool act = *fallback || ends_with_act(subj);
+	if (*fallback) {
+		strs_free(&d.acts);
+		for (size_t k = 0; k < CS_ARRAY_LEN(transfer); k++)
+			if (!strs_add(&d.acts, transfer[k], strlen(transfer[k]))) {
+				rc = CS_ENOMEM;
+				goto done;
+			}
+	}
+	for (size_t k = 0; act && !*fallback && k < CS_ARRAY_LEN(act_extra); k++)
 		if (!strs_add(&d.acts, act_extra[k], strlen(act_extra[k]))) {
 			rc = CS_ENOMEM;
 			goto done;

@@ -112,9 +112,10 @@ void im_item_clear(ic_item *it);
 /*
  * Writes the statements of a derived rule for one control point (or, with
  * number < 0, for the item's subject, derived from its name): terms,
- * match and params. The example is written by the caller. Returns whether
- * the rule could only fall back to the whole phrase (a note for the
- * report). Errors: CS_ENOMEM, CS_ELIMIT.
+ * match and params. The example is written by the caller. Sets *fallback
+ * when nothing distinctive was found: the rule is then the whole phrase
+ * with a word of transfer (im_fallback_frame goes before the example).
+ * Errors: CS_ENOMEM, CS_ELIMIT.
  */
 cs_code im_derive_rule(const char *text, const char *name,
 		       const ic_param *params, size_t nparams, cs_buf *out,
@@ -122,6 +123,9 @@ cs_code im_derive_rule(const char *text, const char *name,
 
 /* The fixed sentence every derived item uses as its counter-example. */
 extern const char im_counter_text[];
+/* What the generated example of a whole-phrase rule puts before the
+ * official text, since such a rule needs a word of transfer. */
+extern const char im_fallback_frame[];
 
 /* ---- rule files as text ------------------------------------------------------ */
 

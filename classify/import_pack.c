@@ -326,10 +326,12 @@ static cs_code write_point(const ic_item *it, const ic_point *pt,
 				    pt ? pt->nparams : 0, out, &fallback);
 	if (rc == CS_OK && fallback && report)
 		rc = cs_buf_printf(report, "item %s point %s: no distinctive term in "
-				   "\"%s\"; it matches the whole phrase\n",
+				   "\"%s\"; it matches the phrase only with a word "
+				   "of transfer (转让, 许可使用, 专有技术...)\n",
 				   it->code, head, text);
 	if (rc == CS_OK)
-		rc = cs_buf_printf(examples, "example %s : %s\n", head, text);
+		rc = cs_buf_printf(examples, "example %s : %s%s\n", head,
+				   fallback ? im_fallback_frame : "", text);
 	return rc;
 }
 
@@ -339,7 +341,8 @@ static cs_code write_generated(cs_buf *out, const cs_buf *examples,
 	cs_code rc = CS_OK;
 	if (examples->len) {
 		rc = cs_buf_adds(out, "\n# generated: each example is its control "
-				      "point's own official text\n");
+				      "point's own official text (after \"技术转让：\" "
+				      "where the rule needs a word of transfer)\n");
 		if (rc == CS_OK)
 			rc = cs_buf_add(out, examples->data, examples->len);
 	}
@@ -905,16 +908,22 @@ cs_code im_write_pack(const im_catalogue *c, const im_options *opt,
 	im_stats local;
 	cs_code rc = CS_OK;
 	rl_date edition;
+	cs_buf scratch;
+	cs_buf_init(&scratch, IM_MAX_OUT);
+	if (!report)
+		report = &scratch; /* the caller does not want to know */
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof *stats);
-	if (!opt->edition || !rl_date_parse(opt->edition, &edition))
-		return cs_fail(err, CS_EINVAL, "import: edition date '%s' is not "
-			       "YYYY-MM-DD", opt->edition ? opt->edition : "");
+	if (!opt->edition || !rl_date_parse(opt->edition, &edition)) {
+		rc = cs_fail(err, CS_EINVAL, "import: edition date '%s' is not "
+			     "YYYY-MM-DD", opt->edition ? opt->edition : "");
+		goto done;
+	}
 	if (opt->ncurated) {
 		rc = tx_parse(opt->curated, opt->ncurated, &cur, err);
 		if (rc != CS_OK)
-			return rc;
+			goto done;
 		have_cur = true;
 	}
 	used = calloc(cur.nitems ? cur.nitems : 1, sizeof *used);
@@ -978,5 +987,6 @@ done:
 	free(used);
 	if (have_cur)
 		tx_free(&cur);
+	cs_buf_free(&scratch);
 	return rc;
 }
