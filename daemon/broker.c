@@ -99,6 +99,7 @@ typedef struct broker {
 	cd_pool *pool;
 	char tag[32];
 	char local_work[4096];
+	char secret[41]; /* the daemon's CURVE secret key, Z85 */
 	json_t *endpoints;
 	job *qhead, *qtail;
 	size_t qlen;
@@ -839,12 +840,9 @@ static cs_code bind_list(broker *b, void *sock, const char *list,
 	cs_code rc = CS_OK;
 	for (int pass = 0; pass < 2 && !rc; pass++) {
 		if (pass == 1 && strstr(list, "tcp://")) {
-			char secret[41];
 			int one = 1;
-			if ((rc = cd_key_read(b->cfg->curve_secret_key, secret, err)))
-				break;
 			zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one);
-			zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, secret, 40);
+			zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, b->secret, 40);
 			zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, domain, strlen(domain));
 		}
 		char *save = NULL;
@@ -911,6 +909,12 @@ static cs_code setup(broker *b, cs_error *err)
 {
 	const cd_config *c = b->cfg;
 	cs_code rc;
+	bool tcp = strstr(c->submit, "tcp://") || strstr(c->publish, "tcp://") ||
+		   strstr(c->work, "tcp://");
+	/* The secret key is read while still root, as sshd reads its host
+	 * keys: it can then stay readable by root alone. */
+	if (tcp && (rc = cd_key_read(c->curve_secret_key, b->secret, err)))
+		return rc;
 	if ((rc = cd_priv_drop(c->user, in_runtime_dir(c) ? c->runtime_dir : NULL,
 			       err)))
 		return rc;
@@ -927,8 +931,6 @@ static cs_code setup(broker *b, cs_error *err)
 	b->endpoints = json_object();
 	if (!b->ctx || !b->endpoints)
 		return cs_fail(err, CS_ENOMEM, "cannot make a ZeroMQ context");
-	bool tcp = strstr(c->submit, "tcp://") || strstr(c->publish, "tcp://") ||
-		   strstr(c->work, "tcp://");
 	if (tcp && (rc = cd_zap_new(b->ctx, c->curve_clients, c->curve_workers,
 				    &b->zap, err)))
 		return rc;
@@ -975,6 +977,7 @@ static void teardown(broker *b)
 	if (b->pub)
 		zmq_close(b->pub);
 	cd_zap_free(b->zap);
+	explicit_bzero(b->secret, sizeof b->secret);
 	if (b->ctx)
 		zmq_ctx_term(b->ctx);
 	json_decref(b->endpoints);

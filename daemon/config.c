@@ -56,8 +56,9 @@ static const cd_option options[] = {
 	{"runtime_dir", STR(runtime_dir), "/run/catscan", 0, 0,
 	 "Directory of the default ipc sockets (created mode 0750; sockets "
 	 "0660). Under systemd, RuntimeDirectory= makes it."},
-	{"workers", INT(workers), "0", 0, 256,
-	 "Worker processes this machine runs; 0: one per core."},
+	{"workers", INT(workers), "auto", -1, 256,
+	 "Worker processes this machine runs: auto (one per core), or a "
+	 "number; 0 runs none (the broker then waits for remote workers)."},
 	{"queue_max", INT(queue_max), "1000", 1, 1000000,
 	 "Jobs the broker holds while every worker is busy; beyond it "
 	 "submitters get an explicit `busy` error."},
@@ -162,6 +163,10 @@ static const cd_option *find_option(const char *name)
 static cs_code parse_number(const cd_option *o, const char *value,
 			    long long *out, cs_error *err)
 {
+	if (o->min < 0 && strcmp(value, "auto") == 0) {
+		*out = -1; /* the caller works out what auto means */
+		return CS_OK;
+	}
 	errno = 0;
 	char *end = NULL;
 	long long v = strtoll(value, &end, 10);
@@ -450,7 +455,7 @@ cs_code cd_config_finish(cd_config *c, cs_error *err)
 	    (rc = default_endpoint(&c->publish, c->runtime_dir, "publish", err)) ||
 	    (rc = default_endpoint(&c->work, c->runtime_dir, "work", err)))
 		return rc;
-	if (c->workers == 0) {
+	if (c->workers < 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = n > 0 ? (n > 256 ? 256 : n) : 1;
 	}
@@ -472,9 +477,13 @@ cs_code cd_config_print(const cd_config *c, bool help, cs_buf *out)
 		cs_code rc = CS_OK;
 		if (help)
 			rc = cs_buf_printf(out, "# %s\n", o->help);
-		if (!rc && (o->type == CD_INT || o->type == CD_SIZE))
-			rc = cs_buf_printf(out, "%s = %lld\n", o->name,
-					   *(const long long *)(base + o->offset));
+		long long num = o->type == CD_INT || o->type == CD_SIZE
+					? *(const long long *)(base + o->offset)
+					: 0;
+		if (!rc && o->type == CD_INT && o->min < 0 && num < 0)
+			rc = cs_buf_printf(out, "%s = auto\n", o->name);
+		else if (!rc && (o->type == CD_INT || o->type == CD_SIZE))
+			rc = cs_buf_printf(out, "%s = %lld\n", o->name, num);
 		else if (!rc)
 			rc = cs_buf_printf(out, "%s = \"%s\"\n", o->name,
 					   *(char *const *)(base + o->offset));

@@ -29,7 +29,7 @@ typedef struct cd_config {
 	char *work;         /* worker endpoints (ROUTER) */
 	char *connect;      /* worker mode: the broker's work endpoint */
 	char *runtime_dir;  /* where the default ipc sockets live */
-	long long workers;  /* local worker processes; 0 = one per core */
+	long long workers;  /* local worker processes; -1 (auto): one per core */
 	long long queue_max;
 	long long max_message;
 	long long job_timeout;   /* seconds of wall time per job */

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "catscand: --worker needs --connect ENDPOINT\n");
 			goto done;
 		}
-		if (cfg.workers == 0 && cd_config_finish(&cfg, &err)) {
+		if (cfg.workers < 0 && cd_config_finish(&cfg, &err)) {
 			fprintf(stderr, "catscand: %s\n", err.msg);
 			goto done;
 		}

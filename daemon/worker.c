@@ -39,8 +39,24 @@ typedef struct worker {
 	void *sock;
 	char tag[64];
 	char host[64];
+	char server[41]; /* tcp: the broker's public key, Z85 */
+	char secret[41]; /* tcp: ours, until the socket has it */
 	unsigned long done;
 } worker;
+
+/* Keys are read before root is dropped (see cd_worker_run). */
+static cs_code read_keys(worker *w, cs_error *err)
+{
+	const cd_config *c = w->cfg;
+	if (strncmp(c->connect, "tcp://", 6) != 0)
+		return CS_OK;
+	if (!c->curve_server_key[0] || !c->curve_key[0])
+		return cs_fail(err, CS_EINVAL,
+			       "connecting over tcp needs curve_server_key and "
+			       "curve_key");
+	cs_code rc = cd_key_read(c->curve_server_key, w->server, err);
+	return rc ? rc : cd_key_read(c->curve_key, w->secret, err);
+}
 
 static double now_ms(void)
 {
@@ -217,22 +233,15 @@ static cs_code setup_socket(worker *w, cs_error *err)
 		return cs_fail(err, CS_EBACKEND, "zmq: %s", zmq_strerror(zmq_errno()));
 	int linger = 2000;
 	zmq_setsockopt(w->sock, ZMQ_LINGER, &linger, sizeof linger);
-	if (strncmp(c->connect, "tcp://", 6) == 0) {
-		char server[41], secret[41], public[41];
-		cs_code rc;
-		if (!c->curve_server_key[0] || !c->curve_key[0])
-			return cs_fail(err, CS_EINVAL,
-				       "connecting over tcp needs curve_server_key "
-				       "and curve_key");
-		if ((rc = cd_key_read(c->curve_server_key, server, err)) ||
-		    (rc = cd_key_read(c->curve_key, secret, err)))
-			return rc;
-		if (zmq_curve_public(public, secret))
+	if (w->secret[0]) {
+		char public[41];
+		if (zmq_curve_public(public, w->secret))
 			return cs_fail(err, CS_EINVAL, "%s: not a secret key",
 				       c->curve_key);
-		zmq_setsockopt(w->sock, ZMQ_CURVE_SERVERKEY, server, 40);
+		zmq_setsockopt(w->sock, ZMQ_CURVE_SERVERKEY, w->server, 40);
 		zmq_setsockopt(w->sock, ZMQ_CURVE_PUBLICKEY, public, 40);
-		zmq_setsockopt(w->sock, ZMQ_CURVE_SECRETKEY, secret, 40);
+		zmq_setsockopt(w->sock, ZMQ_CURVE_SECRETKEY, w->secret, 40);
+		explicit_bzero(w->secret, sizeof w->secret);
 	}
 	if (zmq_connect(w->sock, c->connect))
 		return cs_fail(err, CS_EINVAL, "connect %s: %s", c->connect,
@@ -302,7 +311,7 @@ int cd_worker_run(const cd_config *c)
 
 	int status = 1;
 	cs_error err;
-	if (cd_limit_memory(c->worker_memory, &err) ||
+	if (read_keys(&w, &err) || cd_limit_memory(c->worker_memory, &err) ||
 	    cd_priv_drop(c->user, NULL, &err) || cd_sig_init(&err)) {
 		cd_log(CD_LOG_ERR, "%s", err.msg);
 		goto done;
