@@ -74,7 +74,8 @@ static const char *const enums[] = {
 	"和/或", "and/or", "以及", "及其", "、", ",", "/", "和", "及", "与", "或",
 };
 static const char *const enum_exempt[] = {
-	"饱和", "中和", "和谐", "总和", "缓和", "调和", "温和", "涉及", "普及",
+	"共和", "和平", "饱和", "中和", "和谐", "总和", "缓和", "调和", "温和",
+	"涉及", "普及",
 	"及时", "危及", "波及", "参与", "给与", "或者",
 };
 
@@ -93,7 +94,7 @@ static const char *const heads[] = {
 };
 
 static const char *const tails[] = {
-	"原材料", "系统", "设备", "装置", "装备", "工具", "软件", "程序", "算法", "材料",
+	"中收录", "收录", "所列", "列入", "原材料", "系统", "设备", "装置", "装备", "工具", "软件", "程序", "算法", "材料",
 	"产品", "部件", "流程", "工程", "功能", "相关", "等", "中", "其", "的",
 	"之", "上",
 };
@@ -280,7 +281,9 @@ static void strip_ends(deriv *d, const char *s, size_t *a, size_t *b)
 		}
 		for (size_t k = 0; k < CS_ARRAY_LEN(tails) && !cut; k++) {
 			size_t tl = strlen(tails[k]);
-			if (n > tl && memcmp(s + *b - tl, tails[k], tl) == 0) {
+			/* 外部设备 stays: 外部 alone says nothing */
+			if (n > tl && memcmp(s + *b - tl, tails[k], tl) == 0 &&
+			    (tl <= 3 || chars_of(s + *a, n - tl) > 2)) {
 				*b -= tl;
 				cut = true;
 			}
@@ -519,6 +522,22 @@ static char *subject_of(const char *n)
  * into alternatives, long ones into nothing. In place. */
 static void simplify(char *s)
 {
+	/* titles: 《A》《B》 are two alternatives, the brackets go */
+	for (int guard = 0; guard < 64; guard++) {
+		char *t = strstr(s, "》《");
+		if (!t)
+			break;
+		memcpy(t, "、", 3);
+		memmove(t + 3, t + 6, strlen(t + 6) + 1);
+	}
+	for (int guard = 0; guard < 64; guard++) {
+		char *t = strstr(s, "《");
+		if (!t)
+			t = strstr(s, "》");
+		if (!t)
+			break;
+		memmove(t, t + 3, strlen(t + 3) + 1);
+	}
 	char *p = strstr(s, "除");
 	if (p) {
 		char *e = strstr(p, "以外");
@@ -550,11 +569,35 @@ static void simplify(char *s)
 		bool abbrev = inner <= 4;
 		for (size_t k = 0; k < inner && abbrev; k++)
 			abbrev = (unsigned char)open[1 + k] < 0x80;
-		if (!list && !abbrev && inner && chars_of(open + 1, inner) <= 8) {
+		/* "（包括...）", "（如...）": examples, not another name */
+		static const char *const detail[] = {"包括", "包含", "含", "如",
+						     "例如", "即", "指"};
+		bool example = false;
+		for (size_t k = 0; k < CS_ARRAY_LEN(detail); k++)
+			example |= strncmp(open + 1, detail[k], strlen(detail[k])) == 0;
+		if (!list && !abbrev && !example && inner &&
+		    chars_of(open + 1, inner) <= 8) {
 			*open = '/';
 			memmove(close, close + 1, strlen(close + 1) + 1);
 		} else {
-			memmove(open, close + 1, strlen(close + 1) + 1);
+			/* detail: what stood around it are two concepts */
+			size_t rest = strlen(close + 1);
+			uint32_t before = 0, after = 0;
+			if (open > s) {
+				size_t k = (size_t)(open - s) - 1;
+				while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+					k--;
+				im_u8(s, (size_t)(open - s), k, &before);
+			}
+			if (rest)
+				im_u8(close + 1, rest, 0, &after);
+			if (close + 1 - open >= 3 && im_is_han(before) &&
+			    im_is_han(after)) {
+				memcpy(open, "的", 3);
+				memmove(open + 3, close + 1, rest + 1);
+			} else {
+				memmove(open, close + 1, rest + 1);
+			}
 		}
 	}
 }
