@@ -20,7 +20,7 @@ typedef struct cv_item {
 
 typedef struct cv_row_t {
 	const char *cls;
-	const char *industry;  /* NULL: the class row */
+	const char *industry; /* NULL: the class row */
 	cv_counts c;
 } cv_row_t;
 
@@ -121,8 +121,8 @@ cs_code cv_compute(const rl_pack *pack, const char *as_of, cv_report **out,
 		as_of = today;
 	}
 	if (!rl_date_parse(as_of, &d))
-		return cs_fail(err, CS_EINVAL, "coverage: '%s' is not YYYY-MM-DD",
-			       as_of);
+		return cs_fail(err, CS_EINVAL,
+			       "coverage: '%s' is not YYYY-MM-DD", as_of);
 	cv_report *r = calloc(1, sizeof *r);
 	if (!r)
 		return cs_fail(err, CS_ENOMEM, "coverage: out of memory");
@@ -137,8 +137,8 @@ cs_code cv_compute(const rl_pack *pack, const char *as_of, cv_report **out,
 	r->items_in_edition = rl_pack_items_in_edition(pack);
 	r->nitems = rl_pack_item_count(pack);
 	r->items = calloc(r->nitems ? r->nitems : 1, sizeof *r->items);
-	if (!r->label || !r->name || !r->version || !r->hash || (ed && !r->edition) ||
-	    !r->items) {
+	if (!r->label || !r->name || !r->version || !r->hash ||
+	    (ed && !r->edition) || !r->items) {
 		cv_report_free(r);
 		return cs_fail(err, CS_ENOMEM, "coverage: out of memory");
 	}
@@ -163,11 +163,13 @@ cs_code cv_compute(const rl_pack *pack, const char *as_of, cv_report **out,
 			it->info.confidence = keep(r, in.confidence, &oom);
 			it->info.since = in.since ? it->info.since_buf : NULL;
 			it->info.until = in.until ? it->info.until_buf : NULL;
-			it->in_force = (!in.since || strcmp(in.since, as_of) <= 0) &&
-				       (!in.until || strcmp(as_of, in.until) < 0);
+			it->in_force =
+			    (!in.since || strcmp(in.since, as_of) <= 0) &&
+			    (!in.until || strcmp(as_of, in.until) < 0);
 			if (!it->in_force)
 				continue;
-			const char *ind = it->info.industry_zh ? it->info.industry_zh : "";
+			const char *ind =
+			    it->info.industry_zh ? it->info.industry_zh : "";
 			/* rows move when a new one is added: by index */
 			cv_row_t *cr = row_for(r, want, NULL, &oom);
 			size_t ci = cr ? (size_t)(cr - r->rows) : 0;
@@ -190,8 +192,8 @@ cs_code cv_compute(const rl_pack *pack, const char *as_of, cv_report **out,
 		      r->total.official == (size_t)r->items_in_edition;
 	r->total.in_edition = r->items_in_edition;
 	for (size_t i = 0; i < r->nrows; i++)
-		r->rows[i].c.in_edition = r->complete ? (long)r->rows[i].c.official
-						      : -1;
+		r->rows[i].c.in_edition =
+		    r->complete ? (long)r->rows[i].c.official : -1;
 	*out = r;
 	return CS_OK;
 }
@@ -233,46 +235,56 @@ static cs_code row_text(cs_buf *out, const cv_counts *c, const char *label,
 		snprintf(ed, sizeof ed, "%ld", c->in_edition);
 	else
 		snprintf(ed, sizeof ed, "?");
-	return cs_buf_printf(out, "%8s %6zu %8zu %8zu %8zu %9zu %8zu  %s%s\n", ed,
-			     c->with_rules, c->curated, c->derived, c->english,
-			     c->examples, c->subject_only, indent ? "  " : "",
-			     label);
+	return cs_buf_printf(out, "%8s %6zu %8zu %8zu %8zu %9zu %8zu  %s%s\n",
+			     ed, c->with_rules, c->curated, c->derived,
+			     c->english, c->examples, c->subject_only,
+			     indent ? "  " : "", label);
 }
 
 cs_code cv_text(const cv_report *r, cs_buf *out)
 {
 	const cv_counts *t = &r->total;
 	cs_code rc = cs_buf_printf(
-		out, "Rule pack %s (%s %s), as of %s: %s\n", r->label, r->name,
-		r->version, r->as_of,
-		r->edition ? r->edition : "no edition of the pack in force");
+	    out, "Rule pack %s (%s %s), as of %s: %s\n", r->label, r->name,
+	    r->version, r->as_of,
+	    r->edition ? r->edition : "no edition of the pack in force");
 	if (rc == CS_OK)
-		rc = cs_buf_printf(out, "Items in the edition: %d. With rules: %zu "
-				   "(%zu with their official code); curated: %zu; "
-				   "derived from the official text only: %zu.\n",
-				   r->items_in_edition, t->with_rules, t->official,
-				   t->curated, t->derived);
+		rc = cs_buf_printf(
+		    out,
+		    "Items in the edition: %d. With rules: %zu "
+		    "(%zu with their official code); curated: %zu; "
+		    "derived from the official text only: %zu.\n",
+		    r->items_in_edition, t->with_rules, t->official, t->curated,
+		    t->derived);
 	if (rc == CS_OK && r->complete)
-		rc = cs_buf_printf(out, "The pack holds the whole edition: every item "
-				   "has rules.%s\n", t->with_rules > t->official
-				   ? " Items without an official code are kept from "
-				     "the curated pack and are not in the "
-				     "edition's text." : "");
+		rc = cs_buf_printf(
+		    out,
+		    "The pack holds the whole edition: every item "
+		    "has rules.%s\n",
+		    t->with_rules > t->official
+			? " Items without an official code are kept from "
+			  "the curated pack and are not in the "
+			  "edition's text."
+			: "");
 	else if (rc == CS_OK)
-		rc = cs_buf_printf(out, "Items without rules: at least %zu of %d, "
-				   "which this pack cannot name; a clear result "
-				   "says nothing about them. Import the official "
-				   "text for full coverage (catscan rules import, "
-				   "docs/import.md).\n", without_rules(r),
-				   r->items_in_edition);
+		rc = cs_buf_printf(
+		    out,
+		    "Items without rules: at least %zu of %d, "
+		    "which this pack cannot name; a clear result "
+		    "says nothing about them. Import the official "
+		    "text for full coverage (catscan rules import, "
+		    "docs/import.md).\n",
+		    without_rules(r), r->items_in_edition);
 	if (rc == CS_OK)
-		rc = cs_buf_adds(out, "\n edition  rules  curated  derived  English  "
-				      "examples  subject  class / industry\n");
+		rc = cs_buf_adds(
+		    out, "\n edition  rules  curated  derived  English  "
+			 "examples  subject  class / industry\n");
 	for (size_t i = 0; i < r->nrows && rc == CS_OK; i++) {
 		const cv_row_t *row = &r->rows[i];
-		const char *label = row->industry ? (*row->industry ? row->industry
-								   : "(no industry heading)")
-						  : row->cls;
+		const char *label =
+		    row->industry ? (*row->industry ? row->industry
+						    : "(no industry heading)")
+				  : row->cls;
 		rc = row_text(out, &row->c, label, row->industry != NULL);
 	}
 	if (rc == CS_OK) {
@@ -282,23 +294,26 @@ cs_code cv_text(const cv_report *r, cs_buf *out)
 		rc = row_text(out, &all, "all", false);
 	}
 	if (rc == CS_OK)
-		rc = cs_buf_adds(out, "\n(rules: items with rules in force; curated: "
-				      "with hand-written terms; derived: with terms "
-				      "made from the official wording only; "
-				      "examples: with hand-written examples; "
-				      "subject: no control point known)\n");
+		rc = cs_buf_adds(
+		    out, "\n(rules: items with rules in force; curated: "
+			 "with hand-written terms; derived: with terms "
+			 "made from the official wording only; "
+			 "examples: with hand-written examples; "
+			 "subject: no control point known)\n");
 	bool head = false;
 	for (size_t i = 0; i < r->nitems && rc == CS_OK; i++) {
 		const cv_item *it = &r->items[i];
 		if (!it->in_force || !it->info.derived)
 			continue;
 		if (!head)
-			rc = cs_buf_adds(out, "\nItems with derived rules only (no curated "
-					      "terms, no English terms):\n");
+			rc = cs_buf_adds(
+			    out, "\nItems with derived rules only (no curated "
+				 "terms, no English terms):\n");
 		head = true;
 		if (rc == CS_OK)
 			rc = cs_buf_printf(out, "  %s %s\n", it->info.id,
-					   it->info.name_zh ? it->info.name_zh : "");
+					   it->info.name_zh ? it->info.name_zh
+							    : "");
 	}
 	return rc;
 }
@@ -308,17 +323,23 @@ static json_t *counts_json(const cv_counts *c)
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "items_in_edition", c->in_edition >= 0
-				   ? json_integer(c->in_edition) : json_null());
-	json_object_set_new(o, "items_with_rules", json_integer((json_int_t)c->with_rules));
-	json_object_set_new(o, "items_curated", json_integer((json_int_t)c->curated));
-	json_object_set_new(o, "items_derived", json_integer((json_int_t)c->derived));
-	json_object_set_new(o, "items_english", json_integer((json_int_t)c->english));
+	json_object_set_new(o, "items_in_edition",
+			    c->in_edition >= 0 ? json_integer(c->in_edition)
+					       : json_null());
+	json_object_set_new(o, "items_with_rules",
+			    json_integer((json_int_t)c->with_rules));
+	json_object_set_new(o, "items_curated",
+			    json_integer((json_int_t)c->curated));
+	json_object_set_new(o, "items_derived",
+			    json_integer((json_int_t)c->derived));
+	json_object_set_new(o, "items_english",
+			    json_integer((json_int_t)c->english));
 	json_object_set_new(o, "items_with_examples",
 			    json_integer((json_int_t)c->examples));
 	json_object_set_new(o, "items_subject_only",
 			    json_integer((json_int_t)c->subject_only));
-	json_object_set_new(o, "items_with_code", json_integer((json_int_t)c->official));
+	json_object_set_new(o, "items_with_code",
+			    json_integer((json_int_t)c->official));
 	return o;
 }
 
@@ -343,9 +364,12 @@ static json_t *item_json(const cv_item *it)
 	json_object_set_new(o, "params", json_integer((json_int_t)in->params));
 	json_object_set_new(o, "derived", json_boolean(in->derived));
 	json_object_set_new(o, "curated", json_boolean(!in->derived));
-	json_object_set_new(o, "english_terms", json_boolean(in->english_terms));
-	json_object_set_new(o, "examples", json_integer((json_int_t)in->examples));
-	json_object_set_new(o, "counters", json_integer((json_int_t)in->counters));
+	json_object_set_new(o, "english_terms",
+			    json_boolean(in->english_terms));
+	json_object_set_new(o, "examples",
+			    json_integer((json_int_t)in->examples));
+	json_object_set_new(o, "counters",
+			    json_integer((json_int_t)in->counters));
 	json_object_set_new(o, "confidence", str_or_null(in->confidence));
 	json_object_set_new(o, "since", str_or_null(in->since));
 	json_object_set_new(o, "until", str_or_null(in->until));
@@ -386,9 +410,10 @@ json_t *cv_json(const cv_report *r)
 			json_array_append_new(classes, c);
 			cls = c;
 		} else if (cls && inds) {
-			json_object_set_new(c, "industry_zh", *row->industry
-						    ? json_string(row->industry)
-						    : json_null());
+			json_object_set_new(c, "industry_zh",
+					    *row->industry
+						? json_string(row->industry)
+						: json_null());
 			json_array_append_new(inds, c);
 		} else {
 			json_decref(c);
@@ -420,15 +445,21 @@ json_t *cv_summary_json(const cv_report *r)
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "items_in_edition", json_integer(r->items_in_edition));
+	json_object_set_new(o, "items_in_edition",
+			    json_integer(r->items_in_edition));
 	json_object_set_new(o, "items_with_rules",
 			    json_integer((json_int_t)r->total.with_rules));
-	json_object_set_new(o, "items_curated", json_integer((json_int_t)r->total.curated));
-	json_object_set_new(o, "items_derived", json_integer((json_int_t)r->total.derived));
+	json_object_set_new(o, "items_curated",
+			    json_integer((json_int_t)r->total.curated));
+	json_object_set_new(o, "items_derived",
+			    json_integer((json_int_t)r->total.derived));
 	json_object_set_new(o, "complete", json_boolean(r->complete));
-	json_object_set_new(o, "note", json_string(
-		r->complete ? "the pack holds every item of the edition"
-			    : "a clear verdict covers only the items the pack has "
-			      "rules for"));
+	json_object_set_new(
+	    o, "note",
+	    json_string(
+		r->complete
+		    ? "the pack holds every item of the edition"
+		    : "a clear verdict covers only the items the pack has "
+		      "rules for"));
 	return o;
 }

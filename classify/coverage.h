@@ -23,11 +23,11 @@
 #include "rules.h"
 
 typedef struct cv_counts {
-	long in_edition;     /* items of the edition; -1 when not known */
-	size_t with_rules;   /* items in force that have rules */
-	size_t curated;      /* ... with hand-written terms */
-	size_t derived;      /* ... with terms derived from the official text only */
-	size_t english;      /* ... with some English term */
+	long in_edition;   /* items of the edition; -1 when not known */
+	size_t with_rules; /* items in force that have rules */
+	size_t curated;	   /* ... with hand-written terms */
+	size_t derived; /* ... with terms derived from the official text only */
+	size_t english; /* ... with some English term */
 	size_t examples;     /* ... with hand-written examples */
 	size_t subject_only; /* ... with no known control point (a subject) */
 	size_t official;     /* ... whose id is an official code */

@@ -47,8 +47,10 @@ size_t im_u8(const char *s, size_t len, size_t i, uint32_t *cp)
 		*cp = u[0];
 		return 1;
 	}
-	size_t n = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3
-		   : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+	size_t n = (u[0] & 0xE0) == 0xC0   ? 2
+		   : (u[0] & 0xF0) == 0xE0 ? 3
+		   : (u[0] & 0xF8) == 0xF0 ? 4
+					   : 0;
 	if (n == 0 || n > left) {
 		*cp = 0xFFFD;
 		return 1;
@@ -67,14 +69,18 @@ size_t im_u8(const char *s, size_t len, size_t i, uint32_t *cp)
 
 bool im_is_han(uint32_t cp)
 {
-	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F);
+	return (cp >= 0x4E00 && cp <= 0x9FFF) ||
+	       (cp >= 0x3400 && cp <= 0x4DBF) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0x20000 && cp <= 0x2FA1F);
 }
 
 bool im_is_wide(uint32_t cp)
 {
-	return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-	       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	return (cp >= 0x2E80 && cp <= 0x9FFF) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0xFE30 && cp <= 0xFE4F) ||
+	       (cp >= 0xFF00 && cp <= 0xFF60) ||
 	       (cp >= 0x20000 && cp <= 0x2FA1F);
 }
 
@@ -118,11 +124,13 @@ char *im_clean(const char *s, size_t len)
 		size_t n = im_u8(s, len, i, &cp);
 		if (cp >= 0xFF10 && cp <= 0xFF19)
 			cp = '0' + (cp - 0xFF10);
-		else if ((cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A))
+		else if ((cp >= 0xFF21 && cp <= 0xFF3A) ||
+			 (cp >= 0xFF41 && cp <= 0xFF5A))
 			cp = cp - 0xFF21 + 'A';
 		if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\v' ||
-		    cp == 0x3000 || cp == 0xA0 || cp == 0x2002 || cp == 0x2003 ||
-		    cp == 0x2009 || cp == 0x200B || cp == 0xFEFF || cp == 0) {
+		    cp == 0x3000 || cp == 0xA0 || cp == 0x2002 ||
+		    cp == 0x2003 || cp == 0x2009 || cp == 0x200B ||
+		    cp == 0xFEFF || cp == 0) {
 			space = o > 0;
 		} else {
 			if (space)
@@ -165,7 +173,8 @@ char *im_tidy(char *s)
 	return s;
 }
 
-/* ---- the model ------------------------------------------------------------ */
+/* ---- the model ------------------------------------------------------------
+ */
 
 void im_problem_add(im_catalogue *c, int line, const char *fmt, ...)
 {
@@ -275,7 +284,8 @@ const char *im_problem(const im_catalogue *c, size_t i)
 	return i < c->nproblems ? c->problems[i] : NULL;
 }
 
-/* ---- tokens ------------------------------------------------------------------ */
+/* ---- tokens
+ * ------------------------------------------------------------------ */
 
 /* Numbering styles of control points. */
 enum { STY_NONE, STY_DOT, STY_DUN, STY_PAREN, STY_CIRCLED };
@@ -351,7 +361,8 @@ static bool token_at(const char *s, size_t len, size_t i, tok *t)
 		j += 3;
 	}
 	if (!paren && j + 3 <= len && (unsigned char)s[j] == 0xE2 &&
-	    (unsigned char)s[j + 1] == 0x91 && (unsigned char)s[j + 2] >= 0xA0 &&
+	    (unsigned char)s[j + 1] == 0x91 &&
+	    (unsigned char)s[j + 2] >= 0xA0 &&
 	    (unsigned char)s[j + 2] <= 0xB3) {
 		t->style = STY_CIRCLED;
 		t->number = (unsigned char)s[j + 2] - 0xA0 + 1;
@@ -414,21 +425,22 @@ static bool next_point_token(const ic_item *it, const char *s, size_t len,
 	return false;
 }
 
-/* ---- the parser ------------------------------------------------------------- */
+/* ---- the parser -------------------------------------------------------------
+ */
 
 typedef struct pline {
-	char *text;   /* cleaned */
+	char *text; /* cleaned */
 	size_t len;
-	int number;   /* 1-based line in the input */
+	int number; /* 1-based line in the input */
 } pline;
 
 typedef struct pstate {
 	im_catalogue *c;
-	int part;          /* 0 none yet, 1 prohibited, 2 restricted */
+	int part; /* 0 none yet, 1 prohibited, 2 restricted */
 	char *industry;
-	long cur;          /* index of the current item, -1 none */
+	long cur; /* index of the current item, -1 none */
 	int pending_seq;
-	bool block;        /* parsing an item block of a notice */
+	bool block; /* parsing an item block of a notice */
 	bool oom;
 } pstate;
 
@@ -447,7 +459,8 @@ static bool is_alnum_ascii(char c);
  */
 static bool glued(const char *left, size_t a, const char *right, size_t n)
 {
-	if (!a || !n || !is_alnum_ascii(left[a - 1]) || !is_alnum_ascii(right[0]))
+	if (!a || !n || !is_alnum_ascii(left[a - 1]) ||
+	    !is_alnum_ascii(right[0]))
 		return false;
 	size_t i = a;
 	while (i > 0 && is_alnum_ascii(left[i - 1]))
@@ -512,8 +525,8 @@ static bool join(char **dst, const char *add, size_t n)
 /* Names end with one of these; a name that does not is still open to a
  * wrapped fragment. */
 static const char *const name_ends[] = {
-	"技术", "系统", "工艺", "技艺", "配方", "方法", "资源", "品种",
-	"设备", "装置", "软件", "材料",
+    "技术", "系统", "工艺", "技艺", "配方", "方法",
+    "资源", "品种", "设备", "装置", "软件", "材料",
 };
 
 static bool ends_with(const char *s, const char *w)
@@ -557,8 +570,10 @@ static const char *strip_label(const char *s, const char *label)
 static ic_point *add_point(pstate *st, ic_item *it, int number, int line)
 {
 	if (it->npoints >= IM_MAX_POINTS) {
-		im_problem_add(st->c, line, "item %s: more than %d control points; "
-			       "the rest are not read", it->code, IM_MAX_POINTS);
+		im_problem_add(st->c, line,
+			       "item %s: more than %d control points; "
+			       "the rest are not read",
+			       it->code, IM_MAX_POINTS);
 		return NULL;
 	}
 	ic_point *q = realloc(it->points, (it->npoints + 1) * sizeof *q);
@@ -586,8 +601,9 @@ static void take_points(pstate *st, ic_item *it, const char *s, size_t len,
 		bool found = next_point_token(it, s, len, pos, &t);
 		size_t stop = found ? t.start : len;
 		if (stop > pos) {
-			char **dst = it->npoints ? &it->points[it->npoints - 1].text
-						 : &it->pending;
+			char **dst = it->npoints
+					 ? &it->points[it->npoints - 1].text
+					 : &it->pending;
 			if (!it->npoints && !it->pending)
 				it->pending_line = line;
 			if (!join(dst, s + pos, stop - pos))
@@ -598,10 +614,11 @@ static void take_points(pstate *st, ic_item *it, const char *s, size_t len,
 		if (!it->npoints && it->pending) {
 			/* text between the name and point 1: a heading of the
 			 * points ("同时满足以下条件") rather than a point */
-			im_problem_add(st->c, it->pending_line,
-				       "item %s: text before its first numbered "
-				       "control point, not part of any point: \"%s\"",
-				       it->code, it->pending);
+			im_problem_add(
+			    st->c, it->pending_line,
+			    "item %s: text before its first numbered "
+			    "control point, not part of any point: \"%s\"",
+			    it->code, it->pending);
 			free(it->pending);
 			it->pending = NULL;
 		}
@@ -701,8 +718,9 @@ static bool page_number(const char *s)
 		i = 3;
 		while (i < len && (is_digit(s[i]) || s[i] == ' '))
 			digits += is_digit(s[i++]);
-		return digits && (has(s, len, i, "页") ||
-				  strstr(s + i, "页") != NULL) && len < 40;
+		return digits &&
+		       (has(s, len, i, "页") || strstr(s + i, "页") != NULL) &&
+		       len < 40;
 	}
 	while (i < len) {
 		if (is_digit(s[i])) {
@@ -736,8 +754,8 @@ static bool lone_number(const char *s, int *n)
 
 static bool table_header(const char *s)
 {
-	static const char *const cells[] = {"序号", "编号", "技术名称", "控制要点",
-					    "备注", "名称"};
+	static const char *const cells[] = {"序号",	"编号", "技术名称",
+					    "控制要点", "备注", "名称"};
 	size_t hits = 0, len = strlen(s);
 	if (find_code(s, len) >= 0)
 		return false;
@@ -763,16 +781,19 @@ static void start_item(pstate *st, const pline *l, long c)
 	memcpy(code, s + c, 7);
 	code[7] = '\0';
 	if (cat->nitems >= IM_MAX_ITEMS) {
-		im_problem_add(cat, l->number, "more than %d items; %s and the rest "
-			       "are not read", IM_MAX_ITEMS, code);
+		im_problem_add(cat, l->number,
+			       "more than %d items; %s and the rest "
+			       "are not read",
+			       IM_MAX_ITEMS, code);
 		st->cur = -1;
 		return;
 	}
 	for (size_t i = 0; i < cat->nitems; i++) {
 		if (strcmp(cat->items[i].code, code) == 0) {
-			im_problem_add(cat, l->number, "item %s appears again (first "
-				       "at line %d); this one is not read", code,
-				       cat->items[i].line);
+			im_problem_add(cat, l->number,
+				       "item %s appears again (first "
+				       "at line %d); this one is not read",
+				       code, cat->items[i].line);
 			st->cur = -1;
 			return;
 		}
@@ -793,13 +814,17 @@ static void start_item(pstate *st, const pline *l, long c)
 	if (st->industry && !(it->industry = cs_strdup(st->industry)))
 		st->oom = true;
 	if (st->part && (st->part == 1) != it->prohibited)
-		im_problem_add(cat, l->number, "item %s is %s by its code but stands "
-			       "in the %s part; its code decides", code,
+		im_problem_add(cat, l->number,
+			       "item %s is %s by its code but stands "
+			       "in the %s part; its code decides",
+			       code,
 			       it->prohibited ? "prohibited" : "restricted",
 			       st->part == 1 ? "prohibited" : "restricted");
 	if (!st->part && !st->block)
-		im_problem_add(cat, l->number, "item %s comes before any part "
-			       "heading", code);
+		im_problem_add(cat, l->number,
+			       "item %s comes before any part "
+			       "heading",
+			       code);
 	st->cur = (long)cat->nitems++;
 
 	/* before the code: [serial] [编号 label] [name]; after it: the name
@@ -811,8 +836,8 @@ static void start_item(pstate *st, const pline *l, long c)
 	}
 	char *b = before;
 	size_t blen = strlen(b);
-	while (blen && (b[blen - 1] == ' ' || b[blen - 1] == ':' ||
-			b[blen - 1] == '('))
+	while (blen &&
+	       (b[blen - 1] == ' ' || b[blen - 1] == ':' || b[blen - 1] == '('))
 		b[--blen] = '\0';
 	if (ends_with(b, "：") || ends_with(b, "（")) {
 		blen -= 3;
@@ -831,10 +856,12 @@ static void start_item(pstate *st, const pline *l, long c)
 		while (is_digit(*e) && e - b < 3)
 			n = n * 10 + (*e++ - '0');
 		if (*e == '.' || *e == ' ' || starts_with(e, "．") ||
-		    starts_with(e, "、") || *e == '\0' || (unsigned char)*e >= 0xE0) {
+		    starts_with(e, "、") || *e == '\0' ||
+		    (unsigned char)*e >= 0xE0) {
 			it->seq = n;
 			e += starts_with(e, "．") || starts_with(e, "、") ? 3
-			     : (*e == '.' || *e == ' ') ? 1 : 0;
+			     : (*e == '.' || *e == ' ')			  ? 1
+									  : 0;
 			b = e;
 		}
 	}
@@ -859,7 +886,8 @@ static void start_item(pstate *st, const pline *l, long c)
 	} else if (*after) {
 		const char *nm = strip_label(after, "技术名称");
 		nm = nm ? nm : after;
-		/* the name runs to the control-point label or the first token */
+		/* the name runs to the control-point label or the first token
+		 */
 		const char *lab2 = strstr(nm, "控制要点");
 		tok t;
 		size_t nlen = strlen(nm);
@@ -889,8 +917,9 @@ static void continue_item(pstate *st, ic_item *it, const pline *l)
 		if (!join(&it->name, v, lab ? (size_t)(lab - v) : strlen(v)))
 			st->oom = true;
 		if (lab)
-			continue_item(st, it, &(pline){(char *)lab, strlen(lab),
-							l->number});
+			continue_item(
+			    st, it,
+			    &(pline){(char *)lab, strlen(lab), l->number});
 		return;
 	}
 	if ((v = strip_label(s, "控制要点"))) {
@@ -898,8 +927,10 @@ static void continue_item(pstate *st, ic_item *it, const pline *l)
 		return;
 	}
 	if ((v = strip_label(s, "序号"))) {
-		im_problem_add(st->c, l->number, "serial number after the item's "
-			       "code is not read: \"%s\"", s);
+		im_problem_add(st->c, l->number,
+			       "serial number after the item's "
+			       "code is not read: \"%s\"",
+			       s);
 		return;
 	}
 	if (!it->in_points) {
@@ -988,7 +1019,8 @@ static void parse_line(pstate *st, const pline *lines, size_t n, size_t i)
 		return;
 	if (lone_number(s, &seq)) {
 		const pline *nx = next_content(lines, n, i);
-		if (nx && find_code(nx->text, nx->len) >= 0 && !is_digit(nx->text[0]))
+		if (nx && find_code(nx->text, nx->len) >= 0 &&
+		    !is_digit(nx->text[0]))
 			st->pending_seq = seq;
 		return; /* else a page number */
 	}
@@ -1000,8 +1032,9 @@ static void parse_line(pstate *st, const pline *lines, size_t n, size_t i)
 	const char *heading = numbered_heading(s);
 	const pline *nx = next_content(lines, n, i);
 	if (!heading && bare_heading(s) && point_looks_finished(cur_item(st)) &&
-	    nx && (find_code(nx->text, nx->len) >= 0 || lone_number(nx->text, &seq) ||
-		   strip_label(nx->text, "序号") || strip_label(nx->text, "编号")))
+	    nx &&
+	    (find_code(nx->text, nx->len) >= 0 || lone_number(nx->text, &seq) ||
+	     strip_label(nx->text, "序号") || strip_label(nx->text, "编号")))
 		heading = s;
 	if (heading) {
 		free(st->industry);
@@ -1023,17 +1056,20 @@ static void parse_line(pstate *st, const pline *lines, size_t n, size_t i)
 	ic_item *it = cur_item(st);
 	if (!it) {
 		if (st->c->nitems || st->part)
-			im_problem_add(st->c, l->number, "not part of any item: \"%s\"",
-				       s);
+			im_problem_add(st->c, l->number,
+				       "not part of any item: \"%s\"", s);
 		else
-			im_problem_add(st->c, l->number, "before the Catalogue table, "
-				       "not read: \"%s\"", s);
+			im_problem_add(st->c, l->number,
+				       "before the Catalogue table, "
+				       "not read: \"%s\"",
+				       s);
 		return;
 	}
 	continue_item(st, it, l);
 }
 
-/* ---- after the last line: each item checked and finished ------------------ */
+/* ---- after the last line: each item checked and finished ------------------
+ */
 
 static void report_gaps(im_catalogue *c, const ic_item *it)
 {
@@ -1043,17 +1079,21 @@ static void report_gaps(im_catalogue *c, const ic_item *it)
 	for (size_t k = 0; k < it->npoints && o < sizeof buf - 32; k++) {
 		int n = it->points[k].number;
 		if (n > expect) {
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%d", o ? ", " : "",
-					      expect);
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%d",
+					      o ? ", " : "", expect);
 			if (n - 1 > expect)
-				o += (size_t)snprintf(buf + o, sizeof buf - o, "-%d", n - 1);
+				o += (size_t)snprintf(buf + o, sizeof buf - o,
+						      "-%d", n - 1);
 		}
 		expect = n + 1;
 	}
 	if (o)
-		im_problem_add(c, it->line, "item %s: control point%s %s not found "
-			       "(numbering gap)", it->code, strchr(buf, ',') ||
-			       strchr(buf, '-') ? "s" : "", buf);
+		im_problem_add(c, it->line,
+			       "item %s: control point%s %s not found "
+			       "(numbering gap)",
+			       it->code,
+			       strchr(buf, ',') || strchr(buf, '-') ? "s" : "",
+			       buf);
 }
 
 static void finish_item(pstate *st, ic_item *it)
@@ -1077,8 +1117,10 @@ static void finish_item(pstate *st, ic_item *it)
 	for (size_t k = 0; k < it->npoints; k++) {
 		ic_point *pt = &it->points[k];
 		if (!pt->text) {
-			im_problem_add(c, pt->line, "item %s: control point %d is "
-				       "empty", it->code, pt->number);
+			im_problem_add(c, pt->line,
+				       "item %s: control point %d is "
+				       "empty",
+				       it->code, pt->number);
 			if (!(pt->text = cs_strdup(""))) {
 				st->oom = true;
 				return;
@@ -1140,7 +1182,8 @@ static cs_code run_parser(pstate *st, const char *text, size_t len,
 	size_t n = 0;
 	size_t first_item = st->c->nitems;
 	if (len > IM_MAX_TEXT)
-		return cs_fail(err, CS_ELIMIT, "import: text larger than %u bytes",
+		return cs_fail(err, CS_ELIMIT,
+			       "import: text larger than %u bytes",
 			       IM_MAX_TEXT);
 	cs_code rc = split_lines(text, len, first_line, &lines, &n, err);
 	if (rc != CS_OK)
@@ -1167,7 +1210,8 @@ cs_code im_parse(const char *text, size_t len, im_catalogue **out,
 	cs_code rc = run_parser(&st, text, len, 1, err);
 	free(st.industry);
 	if (rc == CS_OK && c->nitems == 0)
-		rc = cs_fail(err, CS_EINVAL, "import: no item code (six digits and "
+		rc = cs_fail(err, CS_EINVAL,
+			     "import: no item code (six digits and "
 			     "J or X) found in the text");
 	if (rc != CS_OK) {
 		im_catalogue_free(c);
@@ -1181,7 +1225,9 @@ cs_code im_parse_block(const char *text, size_t len, int first_line,
 		       bool prohibited_part, const char *industry,
 		       im_catalogue *into, cs_error *err)
 {
-	pstate st = {.c = into, .cur = -1, .block = true,
+	pstate st = {.c = into,
+		     .cur = -1,
+		     .block = true,
 		     .part = prohibited_part ? 1 : 2};
 	if (industry && !(st.industry = cs_strdup(industry)))
 		return cs_fail(err, CS_ENOMEM, "import: out of memory");

@@ -48,18 +48,18 @@ void im_catalogue_free(im_catalogue *c);
 size_t im_item_count(const im_catalogue *c);
 
 typedef struct im_item_info {
-	const char *code;        /* "252604X" */
-	const char *cls;         /* "prohibited" or "restricted" */
+	const char *code; /* "252604X" */
+	const char *cls;  /* "prohibited" or "restricted" */
 	const char *name_zh;
 	const char *industry_zh; /* NULL when the text gave none */
-	int seq;                 /* serial number (序号), 0 when none */
+	int seq;		 /* serial number (序号), 0 when none */
 	size_t points, params;
-	int line;                /* where the item starts in the text */
+	int line; /* where the item starts in the text */
 } im_item_info;
 void im_item(const im_catalogue *c, size_t i, im_item_info *info);
 
 typedef struct im_point_info {
-	int number;              /* 1-based; 0 for a lone unnumbered point */
+	int number; /* 1-based; 0 for a lone unnumbered point */
 	const char *text_zh;
 	size_t params;
 } im_point_info;
@@ -68,10 +68,10 @@ void im_point(const im_catalogue *c, size_t item, size_t k,
 
 typedef struct im_param_info {
 	const char *name;
-	const char *op;          /* ">=", ">", "<=", "<", "in" */
-	double value, value2;    /* value2 only for "in" */
+	const char *op;	      /* ">=", ">", "<=", "<", "in" */
+	double value, value2; /* value2 only for "in" */
 	const char *unit;
-	const char *anchors;     /* "粉体压实密度 | 压实密度" */
+	const char *anchors; /* "粉体压实密度 | 压实密度" */
 } im_param_info;
 void im_param(const im_catalogue *c, size_t item, size_t point, size_t k,
 	      im_param_info *info);
@@ -81,20 +81,20 @@ size_t im_problem_count(const im_catalogue *c);
 const char *im_problem(const im_catalogue *c, size_t i);
 
 typedef struct im_options {
-	const char *edition;     /* YYYY-MM-DD from which the text is in force */
-	const char *label;       /* edition label; NULL: "official text (DATE)" */
-	const char *source_name; /* what was imported, for the items' notes */
-	const rl_source *curated;/* the curated overlay; ncurated 0: none */
+	const char *edition; /* YYYY-MM-DD from which the text is in force */
+	const char *label;   /* edition label; NULL: "official text (DATE)" */
+	const char *source_name;  /* what was imported, for the items' notes */
+	const rl_source *curated; /* the curated overlay; ncurated 0: none */
 	size_t ncurated;
 } im_options;
 
 typedef struct im_stats {
 	size_t items, prohibited, restricted, points, params;
-	size_t derived;          /* items with derived terms only */
-	size_t overlaid;         /* items matched with a curated item */
+	size_t derived;		 /* items with derived terms only */
+	size_t overlaid;	 /* items matched with a curated item */
 	size_t by_code, by_name; /* ... of which matched by code, by name */
-	size_t curated_kept;     /* curated items with no counterpart, kept */
-	size_t fallbacks;        /* points matched by their whole phrase */
+	size_t curated_kept;	 /* curated items with no counterpart, kept */
+	size_t fallbacks;	 /* points matched by their whole phrase */
 } im_stats;
 
 /*
@@ -106,14 +106,13 @@ typedef struct im_stats {
  * it with rl_pack_compile. Errors: CS_EINVAL (bad edition date, curated
  * pack that does not parse), CS_ENOMEM, CS_ELIMIT.
  */
-cs_code im_write_pack(const im_catalogue *c, const im_options *opt,
-		      cs_buf *out, cs_buf *report, im_stats *stats,
-		      cs_error *err);
+cs_code im_write_pack(const im_catalogue *c, const im_options *opt, cs_buf *out,
+		      cs_buf *report, im_stats *stats, cs_error *err);
 
 typedef struct im_amend_stats {
 	size_t deleted, added, points_changed, points_added, points_deleted,
-		renamed;
-	size_t unparsed;         /* clauses naming a code that were not understood */
+	    renamed;
+	size_t unparsed; /* clauses naming a code that were not understood */
 } im_amend_stats;
 
 /*

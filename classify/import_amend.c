@@ -61,7 +61,8 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static void note(amend *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(amend *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void note(amend *a, const char *fmt, ...)
 {
 	char msg[768];
@@ -84,7 +85,8 @@ static bool notice_date(const char *s, char out[11])
 		if (!is_digit(s[i]) || (i && is_digit(s[i - 1])))
 			continue;
 		int y, m, d, n = 0;
-		if (sscanf(s + i, "%4d年%d月%d日%n", &y, &m, &d, &n) == 3 && n > 0) {
+		if (sscanf(s + i, "%4d年%d月%d日%n", &y, &m, &d, &n) == 3 &&
+		    n > 0) {
 			char buf[32];
 			snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
 			rl_date z;
@@ -101,9 +103,11 @@ static bool notice_date(const char *s, char out[11])
 static bool notice_title(const char *s, char *out, size_t n)
 {
 	const char *p = strstr(s, "公告");
-	for (int guard = 0; p && guard < 64; guard++, p = strstr(p + 1, "公告")) {
+	for (int guard = 0; p && guard < 64;
+	     guard++, p = strstr(p + 1, "公告")) {
 		int y, no, used = 0;
-		if (sscanf(p + strlen("公告"), "%4d年第%d号%n", &y, &no, &used) == 2 &&
+		if (sscanf(p + strlen("公告"), "%4d年第%d号%n", &y, &no,
+			   &used) == 2 &&
 		    used > 0) {
 			snprintf(out, n, "Announcement %d No. %d", y, no);
 			return true;
@@ -112,7 +116,8 @@ static bool notice_title(const char *s, char *out, size_t n)
 	return false;
 }
 
-/* ---- clauses ---------------------------------------------------------------- */
+/* ---- clauses ----------------------------------------------------------------
+ */
 
 static bool clause_marker(const char *s)
 {
@@ -134,13 +139,14 @@ static bool clause_marker(const char *s)
 	}
 	if (!digits)
 		return false;
-	return has(s, len, i, "、") || has(s, len, i, "）") || has(s, len, i, ")");
+	return has(s, len, i, "、") || has(s, len, i, "）") ||
+	       has(s, len, i, ")");
 }
 
 static bool verb_line(const char *s)
 {
-	static const char *const verbs[] = {"删去", "删除", "将", "在", "新增",
-					    "增加"};
+	static const char *const verbs[] = {"删去", "删除", "将",
+					    "在",   "新增", "增加"};
 	for (size_t k = 0; k < CS_ARRAY_LEN(verbs); k++)
 		if (starts(s, verbs[k]))
 			return true;
@@ -163,7 +169,7 @@ static bool point_line(const char *s)
 }
 
 typedef struct clause {
-	char *text;   /* the lines joined with '\n' */
+	char *text; /* the lines joined with '\n' */
 	int line;
 } clause;
 
@@ -209,7 +215,8 @@ static cs_code split_clauses(const char *notice, size_t len, clause **out,
 			}
 			if (!cur.len)
 				start = line;
-			rc = cs_buf_printf(&cur, "%s%s", cur.len ? "\n" : "", l);
+			rc =
+			    cs_buf_printf(&cur, "%s%s", cur.len ? "\n" : "", l);
 			blank = false;
 		}
 		free(l);
@@ -236,12 +243,13 @@ static cs_code split_clauses(const char *notice, size_t len, clause **out,
 	return rc;
 }
 
-/* ---- codes and names in a clause -------------------------------------------- */
+/* ---- codes and names in a clause --------------------------------------------
+ */
 
 typedef struct code_ref {
 	char code[8];
-	size_t at;       /* offset of the code in the clause */
-	char name[256];  /* the name written before it, if any */
+	size_t at;	/* offset of the code in the clause */
+	char name[256]; /* the name written before it, if any */
 } code_ref;
 
 static bool is_alnum_ascii(char c)
@@ -254,8 +262,8 @@ static void name_before(const char *s, size_t at, char *out, size_t n)
 {
 	size_t end = at;
 	static const char *const openers[] = {"（编号：", "（编号:", "(编号：",
-					      "(编号:", "（编号", "(编号", "（",
-					      "("};
+					      "(编号:",	  "（编号",  "(编号",
+					      "（",	  "("};
 	for (size_t k = 0; k < CS_ARRAY_LEN(openers); k++) {
 		size_t l = strlen(openers[k]);
 		if (end >= l && memcmp(s + end - l, openers[k], l) == 0) {
@@ -268,14 +276,15 @@ static void name_before(const char *s, size_t at, char *out, size_t n)
 	if (end >= 3 && memcmp(s + end - 3, "”", 3) == 0)
 		end -= 3;
 	size_t start = end;
-	static const char *const stops[] = {"删去", "删除", "新增", "增加", "将",
-					    "的", "中", "、", "，", "。", "“",
-					    "：", "\n", " "};
+	static const char *const stops[] = {
+	    "删去", "删除", "新增", "增加", "将", "的", "中",
+	    "、",   "，",   "。",   "“",    "：", "\n", " "};
 	for (size_t guard = 0; start > 0 && guard < 200; guard++) {
 		bool stop = false;
 		for (size_t k = 0; k < CS_ARRAY_LEN(stops) && !stop; k++) {
 			size_t l = strlen(stops[k]);
-			stop = start >= l && memcmp(s + start - l, stops[k], l) == 0;
+			stop = start >= l &&
+			       memcmp(s + start - l, stops[k], l) == 0;
 		}
 		if (stop)
 			break;
@@ -371,7 +380,8 @@ static char *new_text(const char *s, size_t from)
 	return im_tidy(t);
 }
 
-/* ---- the pack ------------------------------------------------------------------- */
+/* ---- the pack
+ * ------------------------------------------------------------------- */
 
 static char id_letter(const char *id)
 {
@@ -389,9 +399,13 @@ static tx_item *find_item(amend *a, const code_ref *r)
 	for (size_t i = 0; i < a->pack.nitems; i++) {
 		tx_item *c = &a->pack.items[i];
 		const char *nm = tx_value(c->lines, c->nlines, "name-zh");
-		if (nm && id_letter(c->id) == r->code[6] && strcmp(nm, r->name) == 0) {
-			note(a, "item %s is %s in the pack (same name); it takes the "
-			     "code", r->code, c->id);
+		if (nm && id_letter(c->id) == r->code[6] &&
+		    strcmp(nm, r->name) == 0) {
+			note(a,
+			     "item %s is %s in the pack (same name); it takes "
+			     "the "
+			     "code",
+			     r->code, c->id);
 			char *id = cs_strdup(r->code);
 			char line[64];
 			snprintf(line, sizeof line, "item %s", r->code);
@@ -465,8 +479,8 @@ static cs_code append_point(tx_item *it, const char *head, const char *text)
 
 /* A derived point (statements only) for text, with its thresholds. */
 static cs_code derived_point(amend *a, const char *code, const char *name,
-			     const char *head, const char *text, const char *since,
-			     cs_buf *out)
+			     const char *head, const char *text,
+			     const char *since, cs_buf *out)
 {
 	im_catalogue tmp = {0};
 	ic_point pt = {.number = atoi(head), .line = 0};
@@ -475,21 +489,27 @@ static cs_code derived_point(amend *a, const char *code, const char *name,
 		return CS_ENOMEM;
 	cs_code rc = im_point_params(&tmp, code, &pt);
 	if (rc == CS_OK)
-		rc = cs_buf_printf(out, "\npoint %s\ntext-zh  %s\n", head, text);
+		rc =
+		    cs_buf_printf(out, "\npoint %s\ntext-zh  %s\n", head, text);
 	if (rc == CS_OK && since)
 		rc = cs_buf_printf(out, "since %s\n", since);
 	bool fallback = false;
 	if (rc == CS_OK)
-		rc = im_derive_rule(text, name, pt.params, pt.nparams, out, &fallback);
+		rc = im_derive_rule(text, name, pt.params, pt.nparams, out,
+				    &fallback);
 	if (rc == CS_OK)
-		rc = cs_buf_printf(out, "# generated: the example is the control "
-				   "point's own official text\nexample %s : %s%s\n",
-				   head, fallback ? im_fallback_frame : "", text);
+		rc = cs_buf_printf(
+		    out,
+		    "# generated: the example is the control "
+		    "point's own official text\nexample %s : %s%s\n",
+		    head, fallback ? im_fallback_frame : "", text);
 	for (size_t i = 0; i < tmp.nproblems; i++)
 		note(a, "%s", tmp.problems[i]);
 	if (fallback)
-		note(a, "item %s point %s: no distinctive term; it matches the "
-		     "phrase only with a word of transfer", code, head);
+		note(a,
+		     "item %s point %s: no distinctive term; it matches the "
+		     "phrase only with a word of transfer",
+		     code, head);
 	free(pt.text);
 	for (size_t i = 0; i < pt.nparams; i++) {
 		free(pt.params[i].name);
@@ -513,7 +533,8 @@ static cs_code add_derived_point(amend *a, tx_item *it, const char *head,
 	const char *name = tx_value(it->lines, it->nlines, "name-zh");
 	cs_code rc = derived_point(a, it->id, name, head, text, since, &b);
 	if (rc == CS_OK)
-		rc = append_point(it, head, b.data + 1); /* past the blank line */
+		rc = append_point(it, head,
+				  b.data + 1); /* past the blank line */
 	/* the blank line before the point */
 	if (rc == CS_OK) {
 		tx_point *pt = &it->points[it->npoints - 1];
@@ -528,8 +549,9 @@ static bool is_stmt(const char *line, const char *kw)
 	while (*line == ' ' || *line == '\t')
 		line++;
 	size_t n = strlen(kw);
-	return strncmp(line, kw, n) == 0 && (line[n] == ' ' || line[n] == '\t' ||
-					     line[n] == '\0' || line[n] == ':');
+	return strncmp(line, kw, n) == 0 &&
+	       (line[n] == ' ' || line[n] == '\t' || line[n] == '\0' ||
+		line[n] == ':');
 }
 
 /* Deletes the lines of a point that are rule statements (or examples). */
@@ -552,7 +574,8 @@ static int next_ordinal(const tx_item *it)
 {
 	int max = 0;
 	for (size_t k = 0; k < it->npoints; k++)
-		if (it->points[k].head[0] == '?' && atoi(it->points[k].head + 1) > max)
+		if (it->points[k].head[0] == '?' &&
+		    atoi(it->points[k].head + 1) > max)
 			max = atoi(it->points[k].head + 1);
 	return max + 1;
 }
@@ -564,8 +587,11 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 	snprintf(head, sizeof head, "%d", number);
 	tx_point *pt = find_point(it, head);
 	if (!pt) {
-		note(a, "item %s has no control point %d; it is added with the new "
-		     "text", it->id, number);
+		note(
+		    a,
+		    "item %s has no control point %d; it is added with the new "
+		    "text",
+		    it->id, number);
 		if (add_derived_point(a, it, head, text, a->date) != CS_OK)
 			a->oom = true;
 		a->stats->points_added++;
@@ -583,7 +609,8 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 	for (size_t i = 0; i < pt->nlines && copy.head; i++) {
 		const char *l = pt->lines[i];
 		if (is_stmt(l, "example") || is_stmt(l, "example-review") ||
-		    is_stmt(l, "counter") || (l[0] == '#' && strstr(l, "generated")))
+		    is_stmt(l, "counter") ||
+		    (l[0] == '#' && strstr(l, "generated")))
 			continue;
 		if (is_stmt(l, "point")) {
 			char pl[32];
@@ -595,7 +622,8 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 		if (tx_add_line(&copy.lines, &copy.nlines, l) != CS_OK)
 			a->oom = true;
 	}
-	if (!copy.head || set_date(&copy.lines, &copy.nlines, "until", a->date) ||
+	if (!copy.head ||
+	    set_date(&copy.lines, &copy.nlines, "until", a->date) ||
 	    tx_set(&copy.lines, &copy.nlines, "note",
 		   "the wording of this control point before the adjustment "
 		   "notice") != CS_OK)
@@ -619,13 +647,14 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 	if (tx_set(&pt->lines, &pt->nlines, "text-zh", text) != CS_OK)
 		a->oom = true;
 	if (item_derived(it)) {
-		static const char *const rule_kws[] = {"terms", "match", "param",
-						       "review", "exclude"};
+		static const char *const rule_kws[] = {
+		    "terms", "match", "param", "review", "exclude"};
 		drop_lines(pt, rule_kws, CS_ARRAY_LEN(rule_kws));
 		cs_buf b;
 		cs_buf_init(&b, IM_MAX_OUT);
 		const char *name = tx_value(it->lines, it->nlines, "name-zh");
-		if (derived_point(a, it->id, name, head, text, NULL, &b) != CS_OK)
+		if (derived_point(a, it->id, name, head, text, NULL, &b) !=
+		    CS_OK)
 			a->oom = true;
 		/* keep the point's own lines; add the statements after them */
 		const char *s = b.data ? strstr(b.data, "text-zh") : NULL;
@@ -635,7 +664,8 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 			const char *nl = strchr(s, '\n');
 			size_t n = nl ? (size_t)(nl - s) : strlen(s);
 			char *l = cs_strndup(s, n);
-			if (!l || (n && tx_add_line(&pt->lines, &pt->nlines, l) != CS_OK))
+			if (!l || (n && tx_add_line(&pt->lines, &pt->nlines,
+						    l) != CS_OK))
 				a->oom = true;
 			free(l);
 			s = nl;
@@ -649,7 +679,8 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 				const char *l = p2->lines[i];
 				const char *colon = strchr(l, ':');
 				if (is_stmt(l, ex_kws[0]) && colon &&
-				    strcmp(colon + 1 + (colon[1] == ' '), old_text) == 0) {
+				    strcmp(colon + 1 + (colon[1] == ' '),
+					   old_text) == 0) {
 					free(p2->lines[i]);
 					p2->lines[i] = NULL;
 				}
@@ -663,22 +694,26 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 	} else {
 		if (tx_add_line(&pt->lines, &pt->nlines, "") != CS_OK)
 			a->oom = true;
-		note(a, "item %s point %d: text changed on %s; its curated terms are "
-		     "kept: review them against the new text", it->id, number,
-		     a->date);
+		note(a,
+		     "item %s point %d: text changed on %s; its curated terms "
+		     "are "
+		     "kept: review them against the new text",
+		     it->id, number, a->date);
 	}
 	free(old_text);
 	a->stats->points_changed++;
 	a->changes++;
 }
 
-/* ---- operations -------------------------------------------------------------- */
+/* ---- operations
+ * -------------------------------------------------------------- */
 
 static void op_delete_item(amend *a, const code_ref *r)
 {
 	tx_item *it = find_item(a, r);
 	if (!it) {
-		note(a, "item %s (%s) to delete is not in the pack", r->code, r->name);
+		note(a, "item %s (%s) to delete is not in the pack", r->code,
+		     r->name);
 		return;
 	}
 	if (set_date(&it->lines, &it->nlines, "until", a->date) != CS_OK)
@@ -694,11 +729,11 @@ static cs_code parse_points(const char *code, const char *name,
 {
 	cs_buf b;
 	cs_buf_init(&b, IM_MAX_TEXT);
-	cs_code rc = cs_buf_printf(&b, "编号：%s\n技术名称：%s\n控制要点：%s\n", code,
-				   name && *name ? name : "-", points);
+	cs_code rc = cs_buf_printf(&b, "编号：%s\n技术名称：%s\n控制要点：%s\n",
+				   code, name && *name ? name : "-", points);
 	if (rc == CS_OK)
-		rc = im_parse_block(b.data, b.len, line, code[6] == 'J', industry,
-				    into, err);
+		rc = im_parse_block(b.data, b.len, line, code[6] == 'J',
+				    industry, into, err);
 	cs_buf_free(&b);
 	return rc;
 }
@@ -707,8 +742,11 @@ static void op_add_points(amend *a, const code_ref *r, const char *cl, int line)
 {
 	tx_item *it = find_item(a, r);
 	if (!it) {
-		note(a, "line %d: item %s, which gains control points, is not in the "
-		     "pack", line, r->code);
+		note(a,
+		     "line %d: item %s, which gains control points, is not in "
+		     "the "
+		     "pack",
+		     line, r->code);
 		return;
 	}
 	const char *p = strstr(cl + r->at, "控制要点");
@@ -719,7 +757,8 @@ static void op_add_points(amend *a, const code_ref *r, const char *cl, int line)
 		p++;
 	im_catalogue tmp = {0};
 	cs_error err;
-	if (parse_points(r->code, r->name, NULL, p, line, &tmp, &err) != CS_OK) {
+	if (parse_points(r->code, r->name, NULL, p, line, &tmp, &err) !=
+	    CS_OK) {
 		a->oom = true;
 		return;
 	}
@@ -729,7 +768,8 @@ static void op_add_points(amend *a, const code_ref *r, const char *cl, int line)
 			char head[16];
 			snprintf(head, sizeof head, "%d", ni->points[k].number);
 			if (find_point(it, head)) {
-				change_point(a, it, ni->points[k].number, ni->points[k].text);
+				change_point(a, it, ni->points[k].number,
+					     ni->points[k].text);
 				continue;
 			}
 			if (add_derived_point(a, it, head, ni->points[k].text,
@@ -739,8 +779,9 @@ static void op_add_points(amend *a, const code_ref *r, const char *cl, int line)
 			a->changes++;
 		}
 		if (!ni->npoints)
-			note(a, "line %d: no numbered control point found for %s", line,
-			     r->code);
+			note(a,
+			     "line %d: no numbered control point found for %s",
+			     line, r->code);
 		im_item_clear(ni);
 	}
 	free(tmp.items);
@@ -778,8 +819,11 @@ static char *industry_of(const char *cl, size_t before)
 static void op_add_item(amend *a, const code_ref *r, const char *cl, int line)
 {
 	if (tx_find(&a->pack, r->code)) {
-		note(a, "line %d: item %s to add is already in the pack; not added "
-		     "again", line, r->code);
+		note(
+		    a,
+		    "line %d: item %s to add is already in the pack; not added "
+		    "again",
+		    line, r->code);
 		return;
 	}
 	const char *p = strstr(cl + r->at, "控制要点");
@@ -794,7 +838,8 @@ static void op_add_item(amend *a, const code_ref *r, const char *cl, int line)
 	cs_buf b;
 	cs_buf_init(&b, IM_MAX_OUT);
 	tx_pack one = {0};
-	cs_code rc = parse_points(r->code, r->name, industry, p, line, &tmp, &err);
+	cs_code rc =
+	    parse_points(r->code, r->name, industry, p, line, &tmp, &err);
 	if (rc == CS_OK && tmp.nitems == 1)
 		rc = im_write_item(&tmp.items[0], a->date, &b, a->report);
 	if (rc == CS_OK && b.len) {
@@ -802,8 +847,8 @@ static void op_add_item(amend *a, const code_ref *r, const char *cl, int line)
 		rc = tx_parse(&src, 1, &one, &err);
 	}
 	if (rc == CS_OK && one.nitems == 1) {
-		tx_item *q = realloc(a->pack.items,
-				     (a->pack.nitems + 1) * sizeof *q);
+		tx_item *q =
+		    realloc(a->pack.items, (a->pack.nitems + 1) * sizeof *q);
 		if (!q) {
 			rc = CS_ENOMEM;
 		} else {
@@ -836,7 +881,8 @@ static void op_delete_point(amend *a, const code_ref *r, int number)
 	snprintf(head, sizeof head, "%d", number);
 	tx_point *pt = it ? find_point(it, head) : NULL;
 	if (!pt) {
-		note(a, "control point %d of item %s to delete is not in the pack",
+		note(a,
+		     "control point %d of item %s to delete is not in the pack",
 		     number, r->code);
 		return;
 	}
@@ -902,8 +948,11 @@ static void apply_clause(amend *a, const clause *c)
 		if (!t || !*t || !it) {
 			free(t);
 			if (!it)
-				note(a, "line %d: item %s, whose point %d changes, is not "
-				     "in the pack", c->line, refs[0].code, pn);
+				note(a,
+				     "line %d: item %s, whose point %d "
+				     "changes, is not "
+				     "in the pack",
+				     c->line, refs[0].code, pn);
 			else
 				goto unparsed;
 			return;
@@ -935,7 +984,8 @@ static void apply_clause(amend *a, const clause *c)
 	}
 unparsed:
 	a->stats->unparsed++;
-	note(a, "line %d: not understood, nothing applied: \"%.200s\"", c->line, s);
+	note(a, "line %d: not understood, nothing applied: \"%.200s\"", c->line,
+	     s);
 }
 
 /* The edition line for the notice, in date order; the version bumped. */
@@ -943,8 +993,8 @@ static cs_code add_edition(amend *a, const char *title)
 {
 	tx_pack *p = &a->pack;
 	char line[256];
-	snprintf(line, sizeof line, "edition    %s | as adjusted by %s", a->date,
-		 title);
+	snprintf(line, sizeof line, "edition    %s | as adjusted by %s",
+		 a->date, title);
 	size_t at = p->nhead, last_edition = 0;
 	bool any = false, known = false;
 	for (size_t i = 0; i < p->nhead; i++) {
@@ -1010,7 +1060,8 @@ cs_code im_amend(const rl_source *pack, size_t n, const char *notice,
 	a.stats = stats ? stats : &local;
 	memset(a.stats, 0, sizeof *a.stats);
 	if (nlen > IM_MAX_TEXT)
-		return cs_fail(err, CS_ELIMIT, "amend: notice larger than %u bytes",
+		return cs_fail(err, CS_ELIMIT,
+			       "amend: notice larger than %u bytes",
 			       IM_MAX_TEXT);
 	text = cs_strndup(notice, nlen);
 	if (!text)
@@ -1018,13 +1069,15 @@ cs_code im_amend(const rl_source *pack, size_t n, const char *notice,
 	rl_date d;
 	if (date) {
 		if (!rl_date_parse(date, &d)) {
-			rc = cs_fail(err, CS_EINVAL, "amend: date '%s' is not YYYY-MM-DD",
-				     date);
+			rc =
+			    cs_fail(err, CS_EINVAL,
+				    "amend: date '%s' is not YYYY-MM-DD", date);
 			goto done;
 		}
 		memcpy(a.date, date, 11);
 	} else if (!notice_date(text, a.date)) {
-		rc = cs_fail(err, CS_EINVAL, "amend: the notice states no date "
+		rc = cs_fail(err, CS_EINVAL,
+			     "amend: the notice states no date "
 			     "(\"2025年7月15日\"); give one");
 		goto done;
 	}
@@ -1038,7 +1091,8 @@ cs_code im_amend(const rl_source *pack, size_t n, const char *notice,
 	for (size_t i = 0; i < ncl && rc == CS_OK && !a.oom; i++)
 		apply_clause(&a, &cl[i]);
 	if (rc == CS_OK && !a.oom && a.changes == 0)
-		rc = cs_fail(err, CS_EINVAL, "amend: no change found in the notice");
+		rc = cs_fail(err, CS_EINVAL,
+			     "amend: no change found in the notice");
 	if (rc == CS_OK && !a.oom)
 		rc = add_edition(&a, title);
 	if (rc == CS_OK && !a.oom)

@@ -38,93 +38,94 @@
 
 /* Words of technology: cut out of cores, kept as the technology group. */
 static const char *const act_words[] = {
-	"技术", "工艺", "方法", "制备", "生产", "设计", "制造", "加工", "利用",
-	"开发", "提炼", "提取", "研制", "研发", "应用", "制作", "培育", "繁育",
-	"栽培", "养殖", "炮制", "技艺", "诀窍",
+    "技术", "工艺", "方法", "制备", "生产", "设计", "制造", "加工",
+    "利用", "开发", "提炼", "提取", "研制", "研发", "应用", "制作",
+    "培育", "繁育", "栽培", "养殖", "炮制", "技艺", "诀窍",
 };
 
 /* Always in the technology group of a derived point. */
 static const char *const act_extra[] = {
-	"技术", "工艺", "方法", "制备", "生产", "制造", "设计", "开发", "配方",
-	"工艺流程", "工艺参数", "工艺包", "专有技术", "技术秘密", "技术诀窍",
-	"技术资料", "技术转让", "技术许可", "图纸", "源代码", "源程序", "算法",
-	"软件",
+    "技术",	"工艺",	    "方法",	"制备",	    "生产",	"制造",
+    "设计",	"开发",	    "配方",	"工艺流程", "工艺参数", "工艺包",
+    "专有技术", "技术秘密", "技术诀窍", "技术资料", "技术转让", "技术许可",
+    "图纸",	"源代码",   "源程序",	"算法",	    "软件",
 };
 
 /* A phrase with nothing distinctive in it fires only with one of these:
  * evidence that the technology itself is handed over. */
 static const char *const transfer[] = {
-	"技术转让", "转让", "技术许可", "许可使用", "专有技术", "技术秘密",
-	"技术诀窍", "技术资料", "源代码", "源程序", "工艺包", "技术服务",
-	"合作开发",
+    "技术转让", "转让",	    "技术许可", "许可使用", "专有技术",
+    "技术秘密", "技术诀窍", "技术资料", "源代码",   "源程序",
+    "工艺包",	"技术服务", "合作开发",
 };
 
 const char im_fallback_frame[] = "技术转让：";
 
 /* Words that join two different concepts. */
 static const char *const joiners[] = {
-	"通过", "基于", "采用", "用于", "经过", "借助", "对于", "针对", "从", "的",
+    "通过", "基于", "采用", "用于", "经过", "借助", "对于", "针对", "从", "的",
 };
 static const char *const joiner_exempt[] = {
-	"目的", "从而", "从事", "服从", "的确",
+    "目的", "从而", "从事", "服从", "的确",
 };
 
 /* Enumerations: the alternatives of one concept. */
 static const char *const enums[] = {
-	"和/或", "and/or", "以及", "及其", "、", ",", "/", "和", "及", "与", "或",
+    "和/或", "and/or", "以及", "及其", "、", ",", "/", "和", "及", "与", "或",
 };
 static const char *const enum_exempt[] = {
-	"共和", "和平", "饱和", "中和", "和谐", "总和", "缓和", "调和", "温和",
-	"涉及", "普及",
-	"及时", "危及", "波及", "参与", "给与", "或者",
+    "共和", "和平", "饱和", "中和", "和谐", "总和", "缓和", "调和", "温和",
+    "涉及", "普及", "及时", "危及", "波及", "参与", "给与", "或者",
 };
 
 /* "X用Y" means Y for X, except in these words. */
 static const char *const yong_exempt[] = {
-	"应用", "使用", "利用", "采用", "专用", "通用", "作用", "适用", "实用",
-	"药用", "食用", "军用", "民用", "商用", "家用", "费用", "信用", "引用",
-	"调用", "运用", "共用", "公用", "试用", "选用", "服用", "饮用", "常用",
-	"可用", "备用", "禁用", "复用", "用于", "用户", "用途", "用品", "用量",
-	"用水", "用电", "用地", "农用", "工业用",
+    "应用", "使用", "利用", "采用", "专用",   "通用", "作用", "适用", "实用",
+    "药用", "食用", "军用", "民用", "商用",   "家用", "费用", "信用", "引用",
+    "调用", "运用", "共用", "公用", "试用",   "选用", "服用", "饮用", "常用",
+    "可用", "备用", "禁用", "复用", "用于",   "用户", "用途", "用品", "用量",
+    "用水", "用电", "用地", "农用", "工业用",
 };
 
 static const char *const heads[] = {
-	"具有", "实现", "各种", "各类", "相关", "主要", "其他", "有关", "核心",
-	"关键", "一种", "新型", "我国", "国家", "世界", "中国", "用于",
+    "具有", "实现", "各种", "各类", "相关", "主要", "其他", "有关", "核心",
+    "关键", "一种", "新型", "我国", "国家", "世界", "中国", "用于",
 };
 
 static const char *const tails[] = {
-	"中收录", "收录", "所列", "列入", "原材料", "系统", "设备", "装置", "装备", "工具", "软件", "程序", "算法", "材料",
-	"产品", "部件", "流程", "工程", "功能", "相关", "等", "中", "其", "的",
-	"之", "上",
+    "中收录", "收录", "所列", "列入", "原材料", "系统", "设备", "装置", "装备",
+    "工具",   "软件", "程序", "算法", "材料",	"产品", "部件", "流程", "工程",
+    "功能",   "相关", "等",   "中",   "其",	"的",	"之",	"上",
 };
 
 /* Cores that are generic on their own. */
 static const char *const generic[] = {
-	"系统", "设备", "装置", "装备", "产品", "材料", "部件", "零部件", "工具",
-	"软件", "算法", "程序", "源程序", "源代码", "程序结构", "数据", "信息",
-	"结构", "原理", "参数", "标准", "规范", "资料", "文件", "图纸", "样品",
-	"模型", "平台", "模块", "接口", "控制", "管理", "服务", "功能", "性能",
-	"技艺", "诀窍", "配方", "流程", "合金", "金属", "计算机", "电子", "核心",
-	"关键", "相关", "主要", "其他", "一般", "专用", "通用", "综合", "成套",
-	"全套", "集成", "工程", "应用", "研究", "试验", "实验", "检测", "测试",
-	"分析", "处理", "路径", "规划", "还原", "压缩", "识别", "合成", "分离",
-	"优化", "仿真", "监测", "测量", "计算", "存储", "传输", "通信", "显示",
-	"输入", "输出", "编码", "解码", "加密", "安全", "网络", "硬件", "交互",
-	"自学", "自主", "智能", "生物", "化学", "物理", "机械", "电气", "原料",
-	"设施", "方案", "体系", "产业", "行业", "领域", "过程", "环境", "条件",
-	"要求", "能力", "水平", "方法", "技术", "工艺", "电池", "基础", "资源",
-	"品种", "系列", "类型", "形式", "方式", "部分", "内容", "项目", "原材料",
+    "系统", "设备",   "装置", "装备", "产品",	"材料",	  "部件",     "零部件",
+    "工具", "软件",   "算法", "程序", "源程序", "源代码", "程序结构", "数据",
+    "信息", "结构",   "原理", "参数", "标准",	"规范",	  "资料",     "文件",
+    "图纸", "样品",   "模型", "平台", "模块",	"接口",	  "控制",     "管理",
+    "服务", "功能",   "性能", "技艺", "诀窍",	"配方",	  "流程",     "合金",
+    "金属", "计算机", "电子", "核心", "关键",	"相关",	  "主要",     "其他",
+    "一般", "专用",   "通用", "综合", "成套",	"全套",	  "集成",     "工程",
+    "应用", "研究",   "试验", "实验", "检测",	"测试",	  "分析",     "处理",
+    "路径", "规划",   "还原", "压缩", "识别",	"合成",	  "分离",     "优化",
+    "仿真", "监测",   "测量", "计算", "存储",	"传输",	  "通信",     "显示",
+    "输入", "输出",   "编码", "解码", "加密",	"安全",	  "网络",     "硬件",
+    "交互", "自学",   "自主", "智能", "生物",	"化学",	  "物理",     "机械",
+    "电气", "原料",   "设施", "方案", "体系",	"产业",	  "行业",     "领域",
+    "过程", "环境",   "条件", "要求", "能力",	"水平",	  "方法",     "技术",
+    "工艺", "电池",   "基础", "资源", "品种",	"系列",	  "类型",     "形式",
+    "方式", "部分",   "内容", "项目", "原材料",
 };
 
 /* Words after which a clause states conditions, not the subject. */
 static const char *const conditions[] = {
-	"同时满足", "满足", "其中", "并且", "且", "要求", "指标", "包括", "包含",
-	"具体", "即",
+    "同时满足", "满足", "其中", "并且", "且", "要求",
+    "指标",	"包括", "包含", "具体", "即",
 };
 
-const char im_counter_text[] =
-	"会议纪要：双方就市场推广计划和售后服务达成一致意见，下次会议定于下月召开。";
+const char im_counter_text[] = "会议纪要：双方就市场推广计划和售后服务达成一致"
+			       "意见，下次会议定于下月召开。";
 
 static bool at(const char *s, size_t len, size_t i, const char *w)
 {
@@ -193,7 +194,8 @@ static bool yong_at(const char *s, size_t len, size_t i)
 	im_u8(s, len, i + 3, &b);
 	if (!im_is_han(a) || !im_is_han(b))
 		return false;
-	return !exempt_at(s, len, i, "用", yong_exempt, CS_ARRAY_LEN(yong_exempt));
+	return !exempt_at(s, len, i, "用", yong_exempt,
+			  CS_ARRAY_LEN(yong_exempt));
 }
 
 /* ---- a growable list of strings ------------------------------------------ */
@@ -238,7 +240,8 @@ static void strs_free(strs *l)
 	l->n = 0;
 }
 
-/* ---- cores ------------------------------------------------------------------ */
+/* ---- cores ------------------------------------------------------------------
+ */
 
 typedef struct group {
 	strs members;
@@ -248,7 +251,7 @@ typedef struct group {
 typedef struct deriv {
 	group groups[IM_MAX_GROUPS * 4];
 	size_t ngroups;
-	strs acts;          /* technology words found */
+	strs acts; /* technology words found */
 	bool oom;
 } deriv;
 
@@ -272,7 +275,8 @@ static void strip_ends(deriv *d, const char *s, size_t *a, size_t *b)
 		}
 		for (size_t k = 0; k < CS_ARRAY_LEN(act_words) && !cut; k++) {
 			size_t al = strlen(act_words[k]);
-			if (n >= al && memcmp(s + *b - al, act_words[k], al) == 0) {
+			if (n >= al &&
+			    memcmp(s + *b - al, act_words[k], al) == 0) {
 				if (!strs_add(&d->acts, act_words[k], al))
 					d->oom = true;
 				*b -= al;
@@ -311,8 +315,9 @@ static void add_concepts(deriv *d, const char *s, size_t a, size_t b, bool fine)
 {
 	size_t start = a;
 	for (size_t i = a; i <= b;) {
-		size_t w = i < b ? word_at(s, b, i, act_words, CS_ARRAY_LEN(act_words))
-				 : 0;
+		size_t w =
+		    i < b ? word_at(s, b, i, act_words, CS_ARRAY_LEN(act_words))
+			  : 0;
 		bool verb = false;
 		if (fine && !w && i < b && at(s, b, i, "提") && i > start &&
 		    !at(s, b, i, "提高") && !at(s, b, i, "提供") &&
@@ -355,7 +360,8 @@ static void add_part(deriv *d, const char *s, size_t a, size_t b, bool fine)
 	span m[IM_MAX_MEMBERS];
 	size_t nm = 0, start = a;
 	for (size_t i = a; i <= b && nm < IM_MAX_MEMBERS;) {
-		size_t w = i < b ? word_at(s, b, i, enums, CS_ARRAY_LEN(enums)) : 0;
+		size_t w =
+		    i < b ? word_at(s, b, i, enums, CS_ARRAY_LEN(enums)) : 0;
 		if (w == 3) {
 			const char one[4] = {s[i], s[i + 1], s[i + 2], 0};
 			if (exempt_at(s, b, i, one, enum_exempt,
@@ -390,9 +396,10 @@ static void add_part(deriv *d, const char *s, size_t a, size_t b, bool fine)
 		/* an act word inside a member: keep its longest piece */
 		size_t best_a = core[k].a, best_b = core[k].a, x = core[k].a;
 		for (size_t i = core[k].a; i <= core[k].b;) {
-			size_t w = i < core[k].b ? word_at(s, core[k].b, i, act_words,
-							   CS_ARRAY_LEN(act_words))
-						 : 0;
+			size_t w = i < core[k].b
+				       ? word_at(s, core[k].b, i, act_words,
+						 CS_ARRAY_LEN(act_words))
+				       : 0;
 			if (i == core[k].b || w) {
 				if (i - x > best_b - best_a) {
 					best_a = x;
@@ -410,34 +417,40 @@ static void add_part(deriv *d, const char *s, size_t a, size_t b, bool fine)
 		}
 		core[k] = (span){best_a, best_b};
 		strip_ends(d, s, &core[k].a, &core[k].b);
-		strength[k] = core[k].b > core[k].a
-			? core_strength(s + core[k].a, core[k].b - core[k].a) : 0;
+		strength[k] =
+		    core[k].b > core[k].a
+			? core_strength(s + core[k].a, core[k].b - core[k].a)
+			: 0;
 	}
 	for (size_t k = 0; k < nm; k++) {
 		size_t n = core[k].b - core[k].a;
 		const char *c = s + core[k].a;
 		if (strength[k] == 0 && n && chars_of(c, n) == 2 &&
 		    in_list(c, n, generic, CS_ARRAY_LEN(generic))) {
-			/* a generic member borrows its neighbours' shared head */
+			/* a generic member borrows its neighbours' shared head
+			 */
 			char buf[64];
 			const span *f = &core[0], *l = &core[nm - 1];
 			size_t fl = f->b - f->a, ll = l->b - l->a;
 			int bn = -1;
-			if (k == nm - 1 && k > 0 && chars_of(s + f->a, fl) >= 3) {
+			if (k == nm - 1 && k > 0 &&
+			    chars_of(s + f->a, fl) >= 3) {
 				size_t two = char_len(s, f->b, f->a);
 				two += char_len(s, f->b, f->a + two);
-				bn = snprintf(buf, sizeof buf, "%.*s%.*s", (int)two,
-					      s + f->a, (int)n, c);
+				bn = snprintf(buf, sizeof buf, "%.*s%.*s",
+					      (int)two, s + f->a, (int)n, c);
 			} else if (k < nm - 1 && chars_of(s + l->a, ll) >= 3) {
 				size_t from = l->b;
 				for (int back = 0; back < 2; back++) {
 					from--;
 					while (from > l->a &&
-					       ((unsigned char)s[from] & 0xC0) == 0x80)
+					       ((unsigned char)s[from] &
+						0xC0) == 0x80)
 						from--;
 				}
-				bn = snprintf(buf, sizeof buf, "%.*s%.*s", (int)n, c,
-					      (int)(l->b - from), s + from);
+				bn = snprintf(buf, sizeof buf, "%.*s%.*s",
+					      (int)n, c, (int)(l->b - from),
+					      s + from);
 			}
 			if (bn > 0 && (size_t)bn < sizeof buf &&
 			    core_strength(buf, (size_t)bn) == 2) {
@@ -485,14 +498,17 @@ static char *subject_of(const char *n)
 			cl++;
 			cn--;
 		}
-		bool stop = c == ':' && b.len; /* what follows a colon is detail */
+		bool stop =
+		    c == ':' && b.len; /* what follows a colon is detail */
 		bool cond = false;
 		for (size_t k = 0; k < CS_ARRAY_LEN(conditions); k++)
 			cond |= cn >= strlen(conditions[k]) &&
-				memcmp(cl, conditions[k], strlen(conditions[k])) == 0;
-		static const char *const cmp[] = {"≥", "≤", ">", "<", "%", "不低于",
-						  "不小于", "不超过", "不大于",
-						  "大于", "小于", "高于", "低于"};
+				memcmp(cl, conditions[k],
+				       strlen(conditions[k])) == 0;
+		static const char *const cmp[] = {
+		    "≥",      "≤",	">",	  "<",	    "%",
+		    "不低于", "不小于", "不超过", "不大于", "大于",
+		    "小于",   "高于",	"低于"};
 		for (size_t k = 0; k < CS_ARRAY_LEN(cmp) && !cond; k++) {
 			const char *f = strstr(cl, cmp[k]);
 			cond = f && f < cl + cn;
@@ -571,10 +587,11 @@ static void simplify(char *s)
 			abbrev = (unsigned char)open[1 + k] < 0x80;
 		/* "（包括...）", "（如...）": examples, not another name */
 		static const char *const detail[] = {"包括", "包含", "含", "如",
-						     "例如", "即", "指"};
+						     "例如", "即",   "指"};
 		bool example = false;
 		for (size_t k = 0; k < CS_ARRAY_LEN(detail); k++)
-			example |= strncmp(open + 1, detail[k], strlen(detail[k])) == 0;
+			example |= strncmp(open + 1, detail[k],
+					   strlen(detail[k])) == 0;
 		if (!list && !abbrev && !example && inner &&
 		    chars_of(open + 1, inner) <= 8) {
 			*open = '/';
@@ -585,7 +602,8 @@ static void simplify(char *s)
 			uint32_t before = 0, after = 0;
 			if (open > s) {
 				size_t k = (size_t)(open - s) - 1;
-				while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+				while (k > 0 &&
+				       ((unsigned char)s[k] & 0xC0) == 0x80)
 					k--;
 				im_u8(s, (size_t)(open - s), k, &before);
 			}
@@ -607,8 +625,9 @@ static void derive_from(deriv *d, const char *s, bool fine)
 {
 	size_t len = strlen(s), start = 0;
 	for (size_t i = 0; i <= len;) {
-		size_t w = i < len ? word_at(s, len, i, joiners, CS_ARRAY_LEN(joiners))
-				   : 0;
+		size_t w =
+		    i < len ? word_at(s, len, i, joiners, CS_ARRAY_LEN(joiners))
+			    : 0;
 		if (w == 3) {
 			const char one[4] = {s[i], s[i + 1], s[i + 2], 0};
 			if (exempt_at(s, len, i, one, joiner_exempt,
@@ -701,12 +720,13 @@ static cs_code write_params(cs_buf *out, const ic_param *ps, size_t n)
 	for (size_t k = 0; k < n && rc == CS_OK; k++) {
 		const ic_param *p = &ps[k];
 		if (strcmp(p->op, "in") == 0)
-			rc = cs_buf_printf(out, "param %s in %.10g .. %.10g %s near %s\n",
-					   p->name, p->value, p->value2, p->unit,
-					   p->anchors);
+			rc = cs_buf_printf(
+			    out, "param %s in %.10g .. %.10g %s near %s\n",
+			    p->name, p->value, p->value2, p->unit, p->anchors);
 		else
-			rc = cs_buf_printf(out, "param %s %s %.10g %s near %s\n", p->name,
-					   p->op, p->value, p->unit, p->anchors);
+			rc = cs_buf_printf(
+			    out, "param %s %s %.10g %s near %s\n", p->name,
+			    p->op, p->value, p->unit, p->anchors);
 	}
 	return rc;
 }
@@ -731,7 +751,8 @@ cs_code im_derive_rule(const char *text, const char *name,
 		deriv_free(&d);
 		derive_from(&d, subj, false);
 	}
-	if (!any_strong(&d) && d.ngroups < 2 && name && strcmp(name, text) != 0) {
+	if (!any_strong(&d) && d.ngroups < 2 && name &&
+	    strcmp(name, text) != 0) {
 		/* one weak concept: the item's name must come with it */
 		char *nn = nz_normalize_str(name);
 		char *ns = nn ? subject_of(nn) : NULL;
@@ -758,7 +779,8 @@ cs_code im_derive_rule(const char *text, const char *name,
 		size_t a = 0, b = strlen(subj);
 		for (size_t k = 0; k < CS_ARRAY_LEN(act_words); k++) {
 			size_t al = strlen(act_words[k]);
-			if (b > al && memcmp(subj + b - al, act_words[k], al) == 0) {
+			if (b > al &&
+			    memcmp(subj + b - al, act_words[k], al) == 0) {
 				b -= al;
 				break;
 			}
@@ -778,12 +800,14 @@ cs_code im_derive_rule(const char *text, const char *name,
 	if (*fallback) {
 		strs_free(&d.acts);
 		for (size_t k = 0; k < CS_ARRAY_LEN(transfer); k++)
-			if (!strs_add(&d.acts, transfer[k], strlen(transfer[k]))) {
+			if (!strs_add(&d.acts, transfer[k],
+				      strlen(transfer[k]))) {
 				rc = CS_ENOMEM;
 				goto done;
 			}
 	}
-	for (size_t k = 0; act && !*fallback && k < CS_ARRAY_LEN(act_extra); k++)
+	for (size_t k = 0; act && !*fallback && k < CS_ARRAY_LEN(act_extra);
+	     k++)
 		if (!strs_add(&d.acts, act_extra[k], strlen(act_extra[k]))) {
 			rc = CS_ENOMEM;
 			goto done;

@@ -16,14 +16,14 @@
 #include "import.h"
 
 /* Every loop over input is bounded by these (and by the input length). */
-#define IM_MAX_TEXT (64u << 20)   /* bytes of official text or a notice */
-#define IM_MAX_LINES 1000000      /* lines of one text */
-#define IM_MAX_ITEMS 5000         /* items of one catalogue */
-#define IM_MAX_POINTS 200         /* control points of one item */
-#define IM_MAX_PARAMS 32          /* parameter conditions of one point */
-#define IM_MAX_GROUPS 4           /* concept groups of one derived point */
-#define IM_MAX_MEMBERS 24         /* alternatives in one group */
-#define IM_MAX_OUT (64u << 20)    /* bytes of a written pack */
+#define IM_MAX_TEXT (64u << 20) /* bytes of official text or a notice */
+#define IM_MAX_LINES 1000000	/* lines of one text */
+#define IM_MAX_ITEMS 5000	/* items of one catalogue */
+#define IM_MAX_POINTS 200	/* control points of one item */
+#define IM_MAX_PARAMS 32	/* parameter conditions of one point */
+#define IM_MAX_GROUPS 4		/* concept groups of one derived point */
+#define IM_MAX_MEMBERS 24	/* alternatives in one group */
+#define IM_MAX_OUT (64u << 20)	/* bytes of a written pack */
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
@@ -41,17 +41,17 @@ size_t im_chars(const char *s);
 /* ---- the parsed Catalogue ------------------------------------------------ */
 
 typedef struct ic_param {
-	char *name;        /* "density", "density-2": unique within the point */
-	char *op;          /* ">=", ">", "<=", "<" or "in" */
+	char *name; /* "density", "density-2": unique within the point */
+	char *op;   /* ">=", ">", "<=", "<" or "in" */
 	double value, value2; /* value2 only for "in" */
-	char *unit;        /* as the official text writes it, when qp_unit reads it */
-	char *anchors;     /* "粉体压实密度 | 压实密度" */
-	char *source;      /* the threshold as written, for notes */
+	char *unit; /* as the official text writes it, when qp_unit reads it */
+	char *anchors; /* "粉体压实密度 | 压实密度" */
+	char *source;  /* the threshold as written, for notes */
 } ic_param;
 
 typedef struct ic_point {
-	int number;        /* 0: the item's only control point, unnumbered */
-	char *text;        /* the official text, on one line */
+	int number; /* 0: the item's only control point, unnumbered */
+	char *text; /* the official text, on one line */
 	ic_param *params;
 	size_t nparams;
 	int line;
@@ -60,30 +60,30 @@ typedef struct ic_point {
 typedef struct ic_item {
 	char code[8];
 	bool prohibited;
-	char *name;        /* official name */
-	char *industry;    /* industry heading, NULL when none */
-	int seq;           /* serial number (序号); 0 when none */
+	char *name;	/* official name */
+	char *industry; /* industry heading, NULL when none */
+	int seq;	/* serial number (序号); 0 when none */
 	ic_point *points;
 	size_t npoints;
 	int line;
 	/* parser state */
-	int style;         /* numbering style of the points */
-	bool in_points;    /* past the name, into the control points */
-	char *pending;     /* control-point text before any number */
+	int style;	/* numbering style of the points */
+	bool in_points; /* past the name, into the control points */
+	char *pending;	/* control-point text before any number */
 	int pending_line;
 } ic_item;
 
 struct im_catalogue {
 	ic_item *items;
 	size_t nitems;
-	char **problems;   /* "line N: ..." */
+	char **problems; /* "line N: ..." */
 	size_t nproblems;
 	bool oom;
 };
 
 /* Records a problem ("line N: message"); sets c->oom on failure. */
 void im_problem_add(im_catalogue *c, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * Finds the thresholds in an official control-point text and appends them
@@ -107,7 +107,8 @@ cs_code im_parse_block(const char *text, size_t len, int first_line,
 
 void im_item_clear(ic_item *it);
 
-/* ---- derived terms --------------------------------------------------------- */
+/* ---- derived terms ---------------------------------------------------------
+ */
 
 /*
  * Writes the statements of a derived rule for one control point (or, with
@@ -127,7 +128,8 @@ extern const char im_counter_text[];
  * official text, since such a rule needs a word of transfer. */
 extern const char im_fallback_frame[];
 
-/* ---- rule files as text ------------------------------------------------------ */
+/* ---- rule files as text
+ * ------------------------------------------------------ */
 
 /*
  * A rule pack held as lines, split into the pack header and items, each
@@ -136,21 +138,21 @@ extern const char im_fallback_frame[];
  * (comments, notes, traditional-character terms) is kept as written.
  */
 typedef struct tx_point {
-	char *head;        /* "1", "?2" or "subject" */
-	char **lines;      /* from the `point` line on */
+	char *head;   /* "1", "?2" or "subject" */
+	char **lines; /* from the `point` line on */
 	size_t nlines;
 } tx_point;
 
 typedef struct tx_item {
 	char *id;
-	char **lines;      /* from the `item` line to the first point */
+	char **lines; /* from the `item` line to the first point */
 	size_t nlines;
 	tx_point *points;
 	size_t npoints;
 } tx_item;
 
 typedef struct tx_pack {
-	char **head;       /* lines before the first item */
+	char **head; /* lines before the first item */
 	size_t nhead;
 	tx_item *items;
 	size_t nitems;

@@ -34,7 +34,8 @@
 #include "quantity.h"
 #include "rules_impl.h"
 
-/* ---- rule files as lines ---------------------------------------------------- */
+/* ---- rule files as lines ----------------------------------------------------
+ */
 
 static bool push(char ***lines, size_t *n, char *line)
 {
@@ -163,15 +164,18 @@ cs_code tx_parse(const rl_source *src, size_t nsrc, tx_pack *p, cs_error *err)
 			s += len + (nl != NULL);
 			if (is_kw(line, "item")) {
 				if (pt) {
-					if (!take_trailing(&pt->lines, &pt->nlines, &carry,
+					if (!take_trailing(&pt->lines,
+							   &pt->nlines, &carry,
 							   &ncarry))
 						goto oom_line;
 				} else if (it) {
-					if (!take_trailing(&it->lines, &it->nlines, &carry,
+					if (!take_trailing(&it->lines,
+							   &it->nlines, &carry,
 							   &ncarry))
 						goto oom_line;
 				}
-				tx_item *q = realloc(p->items, (p->nitems + 1) * sizeof *q);
+				tx_item *q = realloc(p->items, (p->nitems + 1) *
+								   sizeof *q);
 				if (!q)
 					goto oom_line;
 				p->items = q;
@@ -183,31 +187,35 @@ cs_code tx_parse(const rl_source *src, size_t nsrc, tx_pack *p, cs_error *err)
 				carry = NULL;
 				ncarry = 0;
 				it->id = trimmed(value_of(line));
-				if (!it->id || !push(&it->lines, &it->nlines, line))
+				if (!it->id ||
+				    !push(&it->lines, &it->nlines, line))
 					goto oom_line;
 				continue;
 			}
-			if (it && (is_kw(line, "point") || is_kw(line, "subject"))) {
-				tx_point *q = realloc(it->points,
-						      (it->npoints + 1) * sizeof *q);
+			if (it &&
+			    (is_kw(line, "point") || is_kw(line, "subject"))) {
+				tx_point *q = realloc(
+				    it->points, (it->npoints + 1) * sizeof *q);
 				if (!q)
 					goto oom_line;
 				it->points = q;
 				pt = &q[it->npoints++];
 				memset(pt, 0, sizeof *pt);
-				pt->head = is_kw(line, "subject") ? cs_strdup("subject")
-								  : trimmed(value_of(line));
-				if (!pt->head || !push(&pt->lines, &pt->nlines, line))
+				pt->head = is_kw(line, "subject")
+					       ? cs_strdup("subject")
+					       : trimmed(value_of(line));
+				if (!pt->head ||
+				    !push(&pt->lines, &pt->nlines, line))
 					goto oom_line;
 				continue;
 			}
-			bool ok = pt ? push(&pt->lines, &pt->nlines, line)
+			bool ok = pt   ? push(&pt->lines, &pt->nlines, line)
 				  : it ? push(&it->lines, &it->nlines, line)
 				       : push(&p->head, &p->nhead, line);
 			if (!ok)
 				goto oom_line;
 			continue;
-oom_line:
+		oom_line:
 			free(line);
 			goto oom;
 		}
@@ -250,7 +258,8 @@ cs_code tx_set(char ***lines, size_t *n, const char *kw, const char *value)
 		if (line) {
 			(*lines)[i] = line;
 		} else {
-			memmove(*lines + i, *lines + i + 1, (*n - i - 1) * sizeof **lines);
+			memmove(*lines + i, *lines + i + 1,
+				(*n - i - 1) * sizeof **lines);
 			(*n)--;
 		}
 		return CS_OK;
@@ -292,7 +301,8 @@ cs_code tx_write(const tx_pack *p, cs_buf *out)
 		const tx_item *it = &p->items[i];
 		rc = write_lines(out, it->lines, it->nlines);
 		for (size_t k = 0; k < it->npoints && rc == CS_OK; k++)
-			rc = write_lines(out, it->points[k].lines, it->points[k].nlines);
+			rc = write_lines(out, it->points[k].lines,
+					 it->points[k].nlines);
 	}
 	return rc;
 }
@@ -305,10 +315,12 @@ tx_item *tx_find(tx_pack *p, const char *id)
 	return NULL;
 }
 
-/* ---- derived items ------------------------------------------------------------- */
+/* ---- derived items
+ * ------------------------------------------------------------- */
 
-static const char rule_line[] =
-	"# ---------------------------------------------------------------------------\n";
+static const char rule_line[] = "# "
+				"----------------------------------------------"
+				"-----------------------------\n";
 
 /* Writes one derived point (or the subject, for number < 0). */
 static cs_code write_point(const ic_item *it, const ic_point *pt,
@@ -317,18 +329,21 @@ static cs_code write_point(const ic_item *it, const ic_point *pt,
 {
 	bool fallback = false;
 	const char *text = pt ? pt->text : it->name;
-	cs_code rc = pt ? cs_buf_printf(out, "\npoint %s\ntext-zh  %s\n", head, text)
-			: cs_buf_adds(out, "\nsubject\n");
+	cs_code rc =
+	    pt ? cs_buf_printf(out, "\npoint %s\ntext-zh  %s\n", head, text)
+	       : cs_buf_adds(out, "\nsubject\n");
 	if (rc == CS_OK && since)
 		rc = cs_buf_printf(out, "since %s\n", since);
 	if (rc == CS_OK)
 		rc = im_derive_rule(text, it->name, pt ? pt->params : NULL,
 				    pt ? pt->nparams : 0, out, &fallback);
 	if (rc == CS_OK && fallback && report)
-		rc = cs_buf_printf(report, "item %s point %s: no distinctive term in "
-				   "\"%s\"; it matches the phrase only with a word "
-				   "of transfer (转让, 许可使用, 专有技术...)\n",
-				   it->code, head, text);
+		rc = cs_buf_printf(
+		    report,
+		    "item %s point %s: no distinctive term in "
+		    "\"%s\"; it matches the phrase only with a word "
+		    "of transfer (转让, 许可使用, 专有技术...)\n",
+		    it->code, head, text);
 	if (rc == CS_OK)
 		rc = cs_buf_printf(examples, "example %s : %s%s\n", head,
 				   fallback ? im_fallback_frame : "", text);
@@ -340,15 +355,19 @@ static cs_code write_generated(cs_buf *out, const cs_buf *examples,
 {
 	cs_code rc = CS_OK;
 	if (examples->len) {
-		rc = cs_buf_adds(out, "\n# generated: each example is its control "
-				      "point's own official text (after \"技术转让：\" "
-				      "where the rule needs a word of transfer)\n");
+		rc = cs_buf_adds(
+		    out, "\n# generated: each example is its control "
+			 "point's own official text (after \"技术转让：\" "
+			 "where the rule needs a word of transfer)\n");
 		if (rc == CS_OK)
 			rc = cs_buf_add(out, examples->data, examples->len);
 	}
 	if (rc == CS_OK && counter)
-		rc = cs_buf_printf(out, "# generated: a fixed sentence that names no "
-				   "technology\ncounter : %s\n", im_counter_text);
+		rc =
+		    cs_buf_printf(out,
+				  "# generated: a fixed sentence that names no "
+				  "technology\ncounter : %s\n",
+				  im_counter_text);
 	return rc;
 }
 
@@ -362,14 +381,17 @@ cs_code im_write_item(const ic_item *it, const char *since, cs_buf *out,
 {
 	cs_buf ex;
 	cs_buf_init(&ex, IM_MAX_OUT);
-	cs_code rc = cs_buf_printf(out, "%sitem %s\nclass       %s\n", rule_line,
-				   it->code,
-				   it->prohibited ? "prohibited" : "restricted");
+	cs_code rc = cs_buf_printf(
+	    out, "%sitem %s\nclass       %s\n", rule_line, it->code,
+	    it->prohibited ? "prohibited" : "restricted");
 	if (rc == CS_OK && it->name && *it->name)
 		rc = cs_buf_printf(out, "name-zh     %s\n", it->name);
 	if (rc == CS_OK)
-		rc = cs_buf_printf(out, "name-en     Catalogue item %s (the official "
-				   "text gives no English name)\n", it->code);
+		rc =
+		    cs_buf_printf(out,
+				  "name-en     Catalogue item %s (the official "
+				  "text gives no English name)\n",
+				  it->code);
 	if (rc == CS_OK && it->industry)
 		rc = cs_buf_printf(out, "industry-zh %s\n", it->industry);
 	if (rc == CS_OK)
@@ -377,17 +399,22 @@ cs_code im_write_item(const ic_item *it, const char *since, cs_buf *out,
 	if (rc == CS_OK && since)
 		rc = cs_buf_printf(out, "since       %s\n", since);
 	if (rc == CS_OK)
-		rc = cs_buf_adds(out, "note        Name and control points from the "
-				      "official text; match terms derived from "
-				      "their wording by catscan rules import, not "
-				      "reviewed by hand.\n");
+		rc = cs_buf_adds(out,
+				 "note        Name and control points from the "
+				 "official text; match terms derived from "
+				 "their wording by catscan rules import, not "
+				 "reviewed by hand.\n");
 	if (rc == CS_OK && it->seq)
-		rc = cs_buf_printf(out, "note        Serial number %d in the official "
-				   "text.\n", it->seq);
+		rc = cs_buf_printf(
+		    out,
+		    "note        Serial number %d in the official "
+		    "text.\n",
+		    it->seq);
 	for (size_t k = 0; k < it->npoints && rc == CS_OK; k++) {
 		char head[16];
 		point_head(&it->points[k], head, sizeof head);
-		rc = write_point(it, &it->points[k], head, NULL, out, report, &ex);
+		rc = write_point(it, &it->points[k], head, NULL, out, report,
+				 &ex);
 	}
 	if (rc == CS_OK && !it->npoints)
 		rc = write_point(it, NULL, "subject", NULL, out, report, &ex);
@@ -399,7 +426,8 @@ cs_code im_write_item(const ic_item *it, const char *since, cs_buf *out,
 	return rc;
 }
 
-/* ---- the overlay ----------------------------------------------------------------- */
+/* ---- the overlay
+ * ----------------------------------------------------------------- */
 
 /* Similarity of two texts once normalised: equal, one inside the other,
  * or sharing most of their character pairs (Dice over bigrams). */
@@ -476,8 +504,8 @@ static bool same_name(const char *a, const char *b)
 
 /* The curated item for imported item it: by code, else by name and class
  * (and the industry between several). -1 when none. */
-static long find_curated(const tx_pack *cur, const bool *used, const ic_item *it,
-			 bool *by_code)
+static long find_curated(const tx_pack *cur, const bool *used,
+			 const ic_item *it, bool *by_code)
 {
 	*by_code = false;
 	for (size_t i = 0; i < cur->nitems; i++)
@@ -489,10 +517,12 @@ static long find_curated(const tx_pack *cur, const bool *used, const ic_item *it
 	for (size_t i = 0; i < cur->nitems; i++) {
 		const tx_item *c = &cur->items[i];
 		if (used[i] || id_letter(c->id) != it->code[6] ||
-		    !same_name(tx_value(c->lines, c->nlines, "name-zh"), it->name))
+		    !same_name(tx_value(c->lines, c->nlines, "name-zh"),
+			       it->name))
 			continue;
 		const char *ind = tx_value(c->lines, c->nlines, "industry-zh");
-		if (found < 0 || (ind && it->industry && same_name(ind, it->industry)))
+		if (found < 0 ||
+		    (ind && it->industry && same_name(ind, it->industry)))
 			found = (long)i;
 	}
 	return found;
@@ -521,7 +551,8 @@ static bool parse_cparam(const char *line, cparam *cp)
 	head[hn] = '\0';
 	char *tok[8];
 	int nt = 0;
-	for (char *s = strtok(head, " \t"); s && nt < 8; s = strtok(NULL, " \t"))
+	for (char *s = strtok(head, " \t"); s && nt < 8;
+	     s = strtok(NULL, " \t"))
 		tok[nt++] = s;
 	if (nt < 4 || strlen(tok[0]) >= sizeof cp->name)
 		return false;
@@ -582,9 +613,9 @@ static cs_code merge_anchors(cs_buf *list, const char *add)
 				e = eb ? eb + 1 : e + strlen(e);
 			}
 			if (!dup) {
-				cs_code rc = cs_buf_printf(list, "%s%.*s",
-							   list->len ? " | " : "",
-							   (int)n, s);
+				cs_code rc = cs_buf_printf(
+				    list, "%s%.*s", list->len ? " | " : "",
+				    (int)n, s);
 				if (rc != CS_OK)
 					return rc;
 			}
@@ -608,35 +639,43 @@ static cs_code write_merged_params(const ic_item *it, const ic_point *pt,
 		qp_dim dim;
 		double scale, offset;
 		double base = qp_unit(p->unit, &dim, &scale, &offset)
-			? p->value * scale + offset : NAN;
+				  ? p->value * scale + offset
+				  : NAN;
 		cs_buf anchors;
 		cs_buf_init(&anchors, 1 << 16);
 		rc = merge_anchors(&anchors, p->anchors);
 		for (size_t c = 0; c < ncp && rc == CS_OK; c++) {
 			if (cps[c].used || cps[c].dim != dim ||
-			    fabs(cps[c].base - base) > 1e-6 * fmax(1, fabs(base)))
+			    fabs(cps[c].base - base) >
+				1e-6 * fmax(1, fabs(base)))
 				continue;
 			cps[c].used = true;
 			rc = merge_anchors(&anchors, cps[c].anchors);
 		}
 		if (rc == CS_OK) {
 			if (strcmp(p->op, "in") == 0)
-				rc = cs_buf_printf(out, "param %s in %.10g .. %.10g %s near "
-						   "%s\n", p->name, p->value, p->value2,
-						   p->unit, anchors.data);
+				rc = cs_buf_printf(
+				    out,
+				    "param %s in %.10g .. %.10g %s near "
+				    "%s\n",
+				    p->name, p->value, p->value2, p->unit,
+				    anchors.data);
 			else
-				rc = cs_buf_printf(out, "param %s %s %.10g %s near %s\n",
-						   p->name, p->op, p->value, p->unit,
-						   anchors.data);
+				rc = cs_buf_printf(
+				    out, "param %s %s %.10g %s near %s\n",
+				    p->name, p->op, p->value, p->unit,
+				    anchors.data);
 		}
 		cs_buf_free(&anchors);
 	}
 	for (size_t c = 0; c < ncp && rc == CS_OK; c++)
 		if (!cps[c].used)
-			rc = cs_buf_printf(report, "item %s point %d: curated parameter "
-					   "%s is not a threshold of the official "
-					   "text; dropped\n", it->code,
-					   pt->number ? pt->number : 1, cps[c].name);
+			rc = cs_buf_printf(
+			    report,
+			    "item %s point %d: curated parameter "
+			    "%s is not a threshold of the official "
+			    "text; dropped\n",
+			    it->code, pt->number ? pt->number : 1, cps[c].name);
 	return rc;
 }
 
@@ -676,8 +715,8 @@ static cs_code write_curated_line(cs_buf *out, const char *line,
 			to = map[i].to;
 	/* on an unverified item every hit was review; verified by the
 	 * official text, its review examples are plain examples */
-	const char *word = unverified ? "example" : (n == 7 ? "example"
-								: "example-review");
+	const char *word =
+	    unverified ? "example" : (n == 7 ? "example" : "example-review");
 	return cs_buf_printf(out, "%s %s %s\n", word, to, colon);
 }
 
@@ -719,8 +758,10 @@ static cs_code write_merged(overlay *ov, const ic_item *it, const tx_item *c)
 		const char *qt = tx_value(q->lines, q->nlines, "text-zh");
 		int num = atoi(q->head);
 		for (size_t o = 0; o < it->npoints && match[k] < 0; o++) {
-			int on = it->points[o].number ? it->points[o].number : 1;
-			if (!taken[o] && num == on && texts_agree(qt, it->points[o].text))
+			int on =
+			    it->points[o].number ? it->points[o].number : 1;
+			if (!taken[o] && num == on &&
+			    texts_agree(qt, it->points[o].text))
 				match[k] = (long)o;
 		}
 		for (size_t o = 0; o < it->npoints && match[k] < 0; o++)
@@ -733,16 +774,19 @@ static cs_code write_merged(overlay *ov, const ic_item *it, const tx_item *c)
 	for (size_t k = 0; k < np; k++) {
 		map[k].from = c->points[k].head;
 		if (match[k] >= 0) {
-			point_head(&it->points[match[k]], map[k].to, sizeof map[k].to);
+			point_head(&it->points[match[k]], map[k].to,
+				   sizeof map[k].to);
 		} else if (strcmp(c->points[k].head, "subject") == 0) {
 			snprintf(map[k].to, sizeof map[k].to, "subject");
 		} else {
 			snprintf(map[k].to, sizeof map[k].to, "?%d", ++ordinal);
-			rc = cs_buf_printf(ov->report, "item %s: curated point %s (\"%s\") "
-					   "meets no control point of the official "
-					   "text; kept as point %s\n", it->code,
-					   c->points[k].head,
-					   qtext(&c->points[k]), map[k].to);
+			rc = cs_buf_printf(
+			    ov->report,
+			    "item %s: curated point %s (\"%s\") "
+			    "meets no control point of the official "
+			    "text; kept as point %s\n",
+			    it->code, c->points[k].head, qtext(&c->points[k]),
+			    map[k].to);
 		}
 	}
 
@@ -763,20 +807,27 @@ static cs_code write_merged(overlay *ov, const ic_item *it, const tx_item *c)
 			rc = write_curated_line(out, l, map, np, unverified);
 		if (rc == CS_OK && is_kw(l, "class")) {
 			if (it->name && *it->name)
-				rc = cs_buf_printf(out, "name-zh     %s\n", it->name);
+				rc = cs_buf_printf(out, "name-zh     %s\n",
+						   it->name);
 			if (rc == CS_OK && it->industry)
-				rc = cs_buf_printf(out, "industry-zh %s\n", it->industry);
+				rc = cs_buf_printf(out, "industry-zh %s\n",
+						   it->industry);
 		}
 	}
 	if (rc == CS_OK)
-		rc = cs_buf_printf(out, "note        Name and control points from the "
-				   "official text (%s); curated terms where written, "
-				   "terms derived from the official wording for the "
-				   "other points.\n", ov->opt->source_name
-				   ? ov->opt->source_name : "imported");
+		rc = cs_buf_printf(
+		    out,
+		    "note        Name and control points from the "
+		    "official text (%s); curated terms where written, "
+		    "terms derived from the official wording for the "
+		    "other points.\n",
+		    ov->opt->source_name ? ov->opt->source_name : "imported");
 	if (rc == CS_OK && it->seq)
-		rc = cs_buf_printf(out, "note        Serial number %d in the official "
-				   "text.\n", it->seq);
+		rc = cs_buf_printf(
+		    out,
+		    "note        Serial number %d in the official "
+		    "text.\n",
+		    it->seq);
 
 	/* official points in order: curated rule where one meets it */
 	for (size_t o = 0; o < it->npoints && rc == CS_OK; o++) {
@@ -788,7 +839,8 @@ static cs_code write_merged(overlay *ov, const ic_item *it, const tx_item *c)
 			if (match[j] == (long)o)
 				k = (long)j;
 		if (k < 0) {
-			rc = write_point(it, pt, head, NULL, out, ov->report, &ex);
+			rc = write_point(it, pt, head, NULL, out, ov->report,
+					 &ex);
 			continue;
 		}
 		const tx_point *q = &c->points[k];
@@ -796,7 +848,8 @@ static cs_code write_merged(overlay *ov, const ic_item *it, const tx_item *c)
 		size_t ncp = 0;
 		bool params_written = false;
 		for (size_t i = 0; i < q->nlines && rc == CS_OK; i++)
-			if (is_kw(q->lines[i], "param") && ncp < IM_MAX_PARAMS) {
+			if (is_kw(q->lines[i], "param") &&
+			    ncp < IM_MAX_PARAMS) {
 				memset(&cps[ncp], 0, sizeof cps[ncp]);
 				if (parse_cparam(q->lines[i], &cps[ncp]))
 					ncp++;
@@ -806,21 +859,25 @@ static cs_code write_merged(overlay *ov, const ic_item *it, const tx_item *c)
 			if (is_kw(l, "point")) {
 				rc = cs_buf_printf(out, "point %s\n", head);
 			} else if (is_kw(l, "text-zh")) {
-				rc = cs_buf_printf(out, "text-zh  %s\n", pt->text);
+				rc = cs_buf_printf(out, "text-zh  %s\n",
+						   pt->text);
 			} else if (is_kw(l, "param")) {
 				if (!params_written)
-					rc = write_merged_params(it, pt, cps, ncp, out,
-								 ov->report);
+					rc = write_merged_params(
+					    it, pt, cps, ncp, out, ov->report);
 				params_written = true;
 			} else {
-				rc = write_curated_line(out, l, map, np, unverified);
+				rc = write_curated_line(out, l, map, np,
+							unverified);
 			}
 			if (rc == CS_OK && is_kw(l, "point") &&
 			    !tx_value(q->lines, q->nlines, "text-zh"))
-				rc = cs_buf_printf(out, "text-zh  %s\n", pt->text);
+				rc = cs_buf_printf(out, "text-zh  %s\n",
+						   pt->text);
 		}
 		if (rc == CS_OK && !params_written && pt->nparams)
-			rc = write_merged_params(it, pt, cps, ncp, out, ov->report);
+			rc = write_merged_params(it, pt, cps, ncp, out,
+						 ov->report);
 		for (size_t i = 0; i < ncp; i++)
 			free(cps[i].anchors);
 	}
@@ -831,10 +888,11 @@ static cs_code write_merged(overlay *ov, const ic_item *it, const tx_item *c)
 		const tx_point *q = &c->points[k];
 		for (size_t i = 0; i < q->nlines && rc == CS_OK; i++) {
 			if (is_kw(q->lines[i], "point"))
-				rc = cs_buf_printf(out, "point %s\n", map[k].to);
+				rc =
+				    cs_buf_printf(out, "point %s\n", map[k].to);
 			else
-				rc = write_curated_line(out, q->lines[i], map, np,
-							unverified);
+				rc = write_curated_line(out, q->lines[i], map,
+							np, unverified);
 		}
 	}
 	if (rc == CS_OK)
@@ -861,15 +919,18 @@ static cs_code write_header(overlay *ov, const im_catalogue *c,
 	nx = c->nitems - nj;
 	const char *label = opt->label;
 	cs_code rc = cs_buf_printf(
-		out,
-		"# Rule pack built by `catscan rules import` from the official text of\n"
-		"# the Catalogue of Technologies Prohibited or Restricted from Export\n"
-		"# (%s): %zu items, %zu prohibited and %zu restricted.\n"
-		"# Items marked `derived` have match terms made from the official wording\n"
-		"# only; the others keep the terms of the curated pack as well.\n\n"
-		"pack       catalogue\nversion    %s-import\nitems      %zu\n",
-		opt->source_name ? opt->source_name : "imported text", c->nitems, nj,
-		nx, opt->edition, c->nitems);
+	    out,
+	    "# Rule pack built by `catscan rules import` from the official "
+	    "text of\n"
+	    "# the Catalogue of Technologies Prohibited or Restricted from "
+	    "Export\n"
+	    "# (%s): %zu items, %zu prohibited and %zu restricted.\n"
+	    "# Items marked `derived` have match terms made from the official "
+	    "wording\n"
+	    "# only; the others keep the terms of the curated pack as well.\n\n"
+	    "pack       catalogue\nversion    %s-import\nitems      %zu\n",
+	    opt->source_name ? opt->source_name : "imported text", c->nitems,
+	    nj, nx, opt->edition, c->nitems);
 	for (size_t i = 0; cur && i < cur->nhead && rc == CS_OK; i++) {
 		if (!is_kw(cur->head[i], "edition"))
 			continue;
@@ -886,7 +947,8 @@ static cs_code write_header(overlay *ov, const im_catalogue *c,
 			bar++;
 			while (*bar == ' ')
 				bar++;
-			rc = cs_buf_printf(out, "edition    %s | %s\n", opt->edition, bar);
+			rc = cs_buf_printf(out, "edition    %s | %s\n",
+					   opt->edition, bar);
 			label = "";
 		}
 	}
@@ -898,9 +960,8 @@ static cs_code write_header(overlay *ov, const im_catalogue *c,
 	return rc;
 }
 
-cs_code im_write_pack(const im_catalogue *c, const im_options *opt,
-		      cs_buf *out, cs_buf *report, im_stats *stats,
-		      cs_error *err)
+cs_code im_write_pack(const im_catalogue *c, const im_options *opt, cs_buf *out,
+		      cs_buf *report, im_stats *stats, cs_error *err)
 {
 	tx_pack cur = {0};
 	bool have_cur = false;
@@ -916,8 +977,10 @@ cs_code im_write_pack(const im_catalogue *c, const im_options *opt,
 		stats = &local;
 	memset(stats, 0, sizeof *stats);
 	if (!opt->edition || !rl_date_parse(opt->edition, &edition)) {
-		rc = cs_fail(err, CS_EINVAL, "import: edition date '%s' is not "
-			     "YYYY-MM-DD", opt->edition ? opt->edition : "");
+		rc = cs_fail(err, CS_EINVAL,
+			     "import: edition date '%s' is not "
+			     "YYYY-MM-DD",
+			     opt->edition ? opt->edition : "");
 		goto done;
 	}
 	if (opt->ncurated) {
@@ -955,13 +1018,16 @@ cs_code im_write_pack(const im_catalogue *c, const im_options *opt,
 		stats->overlaid++;
 		stats->by_code += by_code;
 		stats->by_name += !by_code;
-		const char *ind = tx_value(cur.items[k].lines, cur.items[k].nlines,
-					   "industry-zh");
-		if (!by_code && ind && it->industry && !same_name(ind, it->industry))
-			rc = cs_buf_printf(report, "item %s: curated item %s has industry "
-					   "\"%s\", the official text \"%s\"; the "
-					   "official heading is used\n", it->code,
-					   cur.items[k].id, ind, it->industry);
+		const char *ind = tx_value(cur.items[k].lines,
+					   cur.items[k].nlines, "industry-zh");
+		if (!by_code && ind && it->industry &&
+		    !same_name(ind, it->industry))
+			rc = cs_buf_printf(
+			    report,
+			    "item %s: curated item %s has industry "
+			    "\"%s\", the official text \"%s\"; the "
+			    "official heading is used\n",
+			    it->code, cur.items[k].id, ind, it->industry);
 		if (rc == CS_OK)
 			rc = write_merged(&ov, it, &cur.items[k]);
 	}
@@ -972,13 +1038,15 @@ cs_code im_write_pack(const im_catalogue *c, const im_options *opt,
 		const tx_item *t = &cur.items[i];
 		stats->curated_kept++;
 		const char *name = tx_value(t->lines, t->nlines, "name-zh");
-		rc = cs_buf_printf(report, "curated item %s (%s) has no counterpart in "
-				   "the official text; kept as it is\n", t->id,
-				   name ? name : "no Chinese name");
+		rc = cs_buf_printf(report,
+				   "curated item %s (%s) has no counterpart in "
+				   "the official text; kept as it is\n",
+				   t->id, name ? name : "no Chinese name");
 		if (rc == CS_OK)
 			rc = write_lines(out, t->lines, t->nlines);
 		for (size_t p = 0; p < t->npoints && rc == CS_OK; p++)
-			rc = write_lines(out, t->points[p].lines, t->points[p].nlines);
+			rc = write_lines(out, t->points[p].lines,
+					 t->points[p].nlines);
 	}
 	if (rc != CS_OK && rc != CS_EINVAL)
 		rc = cs_fail(err, rc, "import: %s while writing the pack",

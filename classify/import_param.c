@@ -35,49 +35,94 @@ typedef struct cmp_word {
 
 /* Longest first within each list, so "大于等于" wins over "大于". */
 static const cmp_word pre_words[] = {
-	{"大于或等于", ">="}, {"小于或等于", "<="}, {"大于等于", ">="},
-	{"小于等于", "<="}, {"不低于", ">="}, {"不小于", ">="}, {"不少于", ">="},
-	{"不短于", ">="}, {"不超过", "<="}, {"不大于", "<="}, {"不高于", "<="},
-	{"不多于", "<="}, {"不长于", "<="}, {"至少", ">="}, {"最低", ">="},
-	{"至多", "<="}, {"最多", "<="}, {"大于", ">"}, {"高于", ">"},
-	{"超过", ">"}, {"多于", ">"}, {"小于", "<"}, {"低于", "<"},
-	{"少于", "<"}, {"≥", ">="}, {"⩾", ">="}, {"≧", ">="}, {">=", ">="},
-	{"≤", "<="}, {"⩽", "<="}, {"≦", "<="}, {"<=", "<="}, {">", ">"},
-	{"<", "<"}, {"at least", ">="}, {"not less than", ">="},
-	{"no less than", ">="}, {"more than", ">"}, {"greater than", ">"},
-	{"not more than", "<="}, {"no more than", "<="}, {"at most", "<="},
-	{"less than", "<"},
+    {"大于或等于", ">="},
+    {"小于或等于", "<="},
+    {"大于等于", ">="},
+    {"小于等于", "<="},
+    {"不低于", ">="},
+    {"不小于", ">="},
+    {"不少于", ">="},
+    {"不短于", ">="},
+    {"不超过", "<="},
+    {"不大于", "<="},
+    {"不高于", "<="},
+    {"不多于", "<="},
+    {"不长于", "<="},
+    {"至少", ">="},
+    {"最低", ">="},
+    {"至多", "<="},
+    {"最多", "<="},
+    {"大于", ">"},
+    {"高于", ">"},
+    {"超过", ">"},
+    {"多于", ">"},
+    {"小于", "<"},
+    {"低于", "<"},
+    {"少于", "<"},
+    {"≥", ">="},
+    {"⩾", ">="},
+    {"≧", ">="},
+    {">=", ">="},
+    {"≤", "<="},
+    {"⩽", "<="},
+    {"≦", "<="},
+    {"<=", "<="},
+    {">", ">"},
+    {"<", "<"},
+    {"at least", ">="},
+    {"not less than", ">="},
+    {"no less than", ">="},
+    {"more than", ">"},
+    {"greater than", ">"},
+    {"not more than", "<="},
+    {"no more than", "<="},
+    {"at most", "<="},
+    {"less than", "<"},
 };
 
 static const cmp_word post_words[] = {
-	{"及以上", ">="}, {"或以上", ">="}, {"以上", ">="}, {"及以下", "<="},
-	{"或以下", "<="}, {"以下", "<="}, {"以内", "<="},
+    {"及以上", ">="}, {"或以上", ">="}, {"以上", ">="}, {"及以下", "<="},
+    {"或以下", "<="}, {"以下", "<="},	{"以内", "<="},
 };
 
 /* Base unit of each dimension, as qp_unit spells it. */
 static const char *const base_units[QP_DIM__COUNT] = {
-	[QP_DIM_LENGTH] = "m", [QP_DIM_MASS] = "kg", [QP_DIM_TIME] = "s",
-	[QP_DIM_POWER] = "W", [QP_DIM_ENERGY] = "J", [QP_DIM_VOLTAGE] = "V",
-	[QP_DIM_CURRENT] = "A", [QP_DIM_FREQUENCY] = "Hz",
-	[QP_DIM_PRESSURE] = "Pa", [QP_DIM_TEMPERATURE] = "K",
-	[QP_DIM_DENSITY] = "kg/m3", [QP_DIM_SPECIFIC_CAPACITY] = "mAh/g",
-	[QP_DIM_RATIO] = "%", [QP_DIM_DATA_RATE] = "bit/s",
-	[QP_DIM_DATA_SIZE] = "bit", [QP_DIM_ANGLE] = "rad", [QP_DIM_AREA] = "m2",
-	[QP_DIM_VOLUME] = "m3", [QP_DIM_SPEED] = "m/s",
-	[QP_DIM_ENERGY_DENSITY] = "Wh/kg", [QP_DIM_CURRENT_DENSITY] = "A/m2",
-	[QP_DIM_C_RATE] = "C", [QP_DIM_VOLUMETRIC_ENERGY_DENSITY] = "Wh/L",
-	[QP_DIM_SPECIFIC_POWER] = "W/kg", [QP_DIM_ANGULAR_RATE] = "rad/s",
+    [QP_DIM_LENGTH] = "m",
+    [QP_DIM_MASS] = "kg",
+    [QP_DIM_TIME] = "s",
+    [QP_DIM_POWER] = "W",
+    [QP_DIM_ENERGY] = "J",
+    [QP_DIM_VOLTAGE] = "V",
+    [QP_DIM_CURRENT] = "A",
+    [QP_DIM_FREQUENCY] = "Hz",
+    [QP_DIM_PRESSURE] = "Pa",
+    [QP_DIM_TEMPERATURE] = "K",
+    [QP_DIM_DENSITY] = "kg/m3",
+    [QP_DIM_SPECIFIC_CAPACITY] = "mAh/g",
+    [QP_DIM_RATIO] = "%",
+    [QP_DIM_DATA_RATE] = "bit/s",
+    [QP_DIM_DATA_SIZE] = "bit",
+    [QP_DIM_ANGLE] = "rad",
+    [QP_DIM_AREA] = "m2",
+    [QP_DIM_VOLUME] = "m3",
+    [QP_DIM_SPEED] = "m/s",
+    [QP_DIM_ENERGY_DENSITY] = "Wh/kg",
+    [QP_DIM_CURRENT_DENSITY] = "A/m2",
+    [QP_DIM_C_RATE] = "C",
+    [QP_DIM_VOLUMETRIC_ENERGY_DENSITY] = "Wh/L",
+    [QP_DIM_SPECIFIC_POWER] = "W/kg",
+    [QP_DIM_ANGULAR_RATE] = "rad/s",
 };
 
 /* Particles that may stand before the phrase a threshold belongs to. */
-static const char *const particles[] = {"下", "在", "时", "的", "且", "其", "和",
-					"及", "或", "为", "与", "并", "中", "后",
-					"其中", "并且", "同时"};
+static const char *const particles[] = {"下", "在", "时",   "的",   "且",  "其",
+					"和", "及", "或",   "为",   "与",  "并",
+					"中", "后", "其中", "并且", "同时"};
 
 /* Qualifiers a document may leave out: 粉体压实密度 is also 压实密度. */
-static const char *const qualifiers[] = {"粉体", "粉末", "首次", "放电", "充电",
-					 "平均", "额定", "最大", "最小", "实际",
-					 "初始"};
+static const char *const qualifiers[] = {"粉体", "粉末", "首次", "放电",
+					 "充电", "平均", "额定", "最大",
+					 "最小", "实际", "初始"};
 
 static bool has(const char *s, size_t len, size_t i, const char *w)
 {
@@ -103,7 +148,8 @@ static const char *pre_op_before(const char *s, size_t i, size_t floor,
 		i--;
 	for (size_t k = 0; k < CS_ARRAY_LEN(pre_words); k++) {
 		size_t n = strlen(pre_words[k].w);
-		if (i >= floor + n && memcmp(s + i - n, pre_words[k].w, n) == 0) {
+		if (i >= floor + n &&
+		    memcmp(s + i - n, pre_words[k].w, n) == 0) {
 			*start = i - n;
 			return pre_words[k].op;
 		}
@@ -119,7 +165,8 @@ static const char *post_op(const char *s, size_t end, size_t floor,
 		i--;
 	for (size_t k = 0; k < CS_ARRAY_LEN(post_words); k++) {
 		size_t n = strlen(post_words[k].w);
-		if (i >= floor + n && memcmp(s + i - n, post_words[k].w, n) == 0) {
+		if (i >= floor + n &&
+		    memcmp(s + i - n, post_words[k].w, n) == 0) {
 			*start = i - n;
 			return post_words[k].op;
 		}
@@ -129,11 +176,11 @@ static const char *post_op(const char *s, size_t end, size_t floor,
 
 static bool stop_char(uint32_t cp)
 {
-	static const uint32_t stops[] = {',', ';', ':', '.', '(', ')', '[', ']',
-					 '"', '\'', '<', '>', '=', '~', '+',
-					 0x3001, 0x3002, 0x201C, 0x201D, 0x2018,
-					 0x2019, 0x2265, 0x2264, 0x2A7E, 0x2A7D,
-					 0x300A, 0x300B, 0xFF5E, 0x2014};
+	static const uint32_t stops[] = {
+	    ',',    ';',    ':',    '.',    '(',    ')',    '[',    ']',
+	    '"',    '\'',   '<',    '>',    '=',    '~',    '+',    0x3001,
+	    0x3002, 0x201C, 0x201D, 0x2018, 0x2019, 0x2265, 0x2264, 0x2A7E,
+	    0x2A7D, 0x300A, 0x300B, 0xFF5E, 0x2014};
 	if (cp >= '0' && cp <= '9')
 		return true;
 	for (size_t i = 0; i < CS_ARRAY_LEN(stops); i++)
@@ -178,8 +225,9 @@ static char *anchor_before(const char *s, size_t floor, size_t end)
 			size_t r = p;
 			while (r > floor && is_latin((unsigned char)s[r - 1]))
 				r--;
-			if (r > floor && ((s[r - 1] >= '0' && s[r - 1] <= '9') ||
-					  s[r - 1] == '.'))
+			if (r > floor &&
+			    ((s[r - 1] >= '0' && s[r - 1] <= '9') ||
+			     s[r - 1] == '.'))
 				break;
 		}
 		if (cp == ' ') {
@@ -226,7 +274,8 @@ static char *anchor_list(const char *anchor)
 		bool cut = false;
 		for (size_t k = 0; k < CS_ARRAY_LEN(qualifiers); k++) {
 			size_t ql = strlen(qualifiers[k]);
-			if (strncmp(a, qualifiers[k], ql) == 0 && im_chars(a + ql) >= 2) {
+			if (strncmp(a, qualifiers[k], ql) == 0 &&
+			    im_chars(a + ql) >= 2) {
 				a += ql;
 				if (cs_buf_printf(&b, " | %s", a) != CS_OK)
 					goto fail;
@@ -269,7 +318,7 @@ typedef struct found {
 	const char *op;
 	double value, value2;
 	char *unit;
-	size_t cmp_start;   /* where the comparison (or the number) starts */
+	size_t cmp_start; /* where the comparison (or the number) starts */
 } found;
 
 /*
@@ -286,8 +335,9 @@ static bool read_threshold(const nz_text *t, const char *raw, size_t rawlen,
 	f->cmp_start = i;
 	if (op) {
 		i += wlen;
-	} else if ((op = pre_op_before(s, q->start, q->start >= 16 ? q->start - 16
-								   : 0, &pstart))) {
+	} else if ((op = pre_op_before(s, q->start,
+				       q->start >= 16 ? q->start - 16 : 0,
+				       &pstart))) {
 		f->cmp_start = pstart;
 	}
 	size_t end = q->end, post_start;
@@ -308,7 +358,8 @@ static bool read_threshold(const nz_text *t, const char *raw, size_t rawlen,
 	if (!op && !range)
 		return false; /* a test condition, not a threshold */
 	if (range) {
-		/* "10-20 kw", "10至20千瓦": the unit follows the second number */
+		/* "10-20 kw", "10至20千瓦": the unit follows the second number
+		 */
 		size_t j = ustart;
 		while (j < end && !((s[j] >= '0' && s[j] <= '9')))
 			j++;
@@ -318,8 +369,7 @@ static bool read_threshold(const nz_text *t, const char *raw, size_t rawlen,
 		ustart = j + n2;
 		op = "in";
 	}
-	double base = range ? q->lo
-		      : (op[0] == '>' ? q->lo : q->hi);
+	double base = range ? q->lo : (op[0] == '>' ? q->lo : q->hi);
 	if (!isfinite(base))
 		base = isfinite(q->lo) ? q->lo : q->hi;
 	if (!isfinite(base))
@@ -390,9 +440,9 @@ static cs_code add_param(ic_point *pt, found *f, const char *dimname,
 
 /* Comparisons followed by a number that no quantity covers: thresholds
  * without a unit, which cannot be checked. */
-static void report_unitless(im_catalogue *c, const char *code, const ic_point *pt,
-			    const char *s, size_t len, const qp_quantity *qs,
-			    size_t nq)
+static void report_unitless(im_catalogue *c, const char *code,
+			    const ic_point *pt, const char *s, size_t len,
+			    const qp_quantity *qs, size_t nq)
 {
 	for (size_t i = 0; i < len; i++) {
 		size_t wlen;
@@ -411,9 +461,11 @@ static void report_unitless(im_catalogue *c, const char *code, const ic_point *p
 		size_t e = j;
 		while (e < len && ((s[e] >= '0' && s[e] <= '9') || s[e] == '.'))
 			e++;
-		im_problem_add(c, pt->line, "item %s point %d: \"%.*s\" compares "
-			       "with a number that has no unit; not a parameter",
-			       code, pt->number, (int)(e - i), s + i);
+		im_problem_add(
+		    c, pt->line,
+		    "item %s point %d: \"%.*s\" compares "
+		    "with a number that has no unit; not a parameter",
+		    code, pt->number, (int)(e - i), s + i);
 		i = e;
 	}
 }
@@ -431,9 +483,10 @@ cs_code im_point_params(im_catalogue *c, const char *code, ic_point *pt)
 	size_t nq = qp_scan(s, len, qs, IM_MAX_QUANTITIES);
 	cs_code rc = CS_OK;
 	if (nq > IM_MAX_QUANTITIES) {
-		im_problem_add(c, pt->line, "item %s point %d: more than %d "
-			       "quantities; only the first are read", code,
-			       pt->number, IM_MAX_QUANTITIES);
+		im_problem_add(c, pt->line,
+			       "item %s point %d: more than %d "
+			       "quantities; only the first are read",
+			       code, pt->number, IM_MAX_QUANTITIES);
 		nq = IM_MAX_QUANTITIES;
 	}
 	for (size_t k = 0; k < nq && rc == CS_OK; k++) {
@@ -446,22 +499,27 @@ cs_code im_point_params(im_catalogue *c, const char *code, ic_point *pt)
 		if (floor > f.cmp_start)
 			floor = f.cmp_start;
 		char *anchor = anchor_before(s, floor, f.cmp_start);
-		char *source = cs_strndup(s + f.cmp_start, qs[k].end - f.cmp_start);
-		char *anchors = anchor && im_chars(anchor) >= 2 ? anchor_list(anchor)
-								 : NULL;
+		char *source =
+		    cs_strndup(s + f.cmp_start, qs[k].end - f.cmp_start);
+		char *anchors = anchor && im_chars(anchor) >= 2
+				    ? anchor_list(anchor)
+				    : NULL;
 		if (!anchor || !source) {
 			rc = CS_ENOMEM;
 		} else if (!anchors) {
-			im_problem_add(c, pt->line, "item %s point %d: threshold \"%s\" "
+			im_problem_add(c, pt->line,
+				       "item %s point %d: threshold \"%s\" "
 				       "has no phrase before it to say what it "
-				       "measures; not a parameter", code,
-				       pt->number, source);
+				       "measures; not a parameter",
+				       code, pt->number, source);
 		} else {
-			rc = add_param(pt, &f, qp_dim_name(qs[k].dim), anchors, source);
+			rc = add_param(pt, &f, qp_dim_name(qs[k].dim), anchors,
+				       source);
 			if (rc == CS_ELIMIT) {
-				im_problem_add(c, pt->line, "item %s point %d: more "
-					       "than %d thresholds", code, pt->number,
-					       IM_MAX_PARAMS);
+				im_problem_add(c, pt->line,
+					       "item %s point %d: more "
+					       "than %d thresholds",
+					       code, pt->number, IM_MAX_PARAMS);
 				rc = CS_OK;
 			}
 		}

@@ -28,11 +28,13 @@
 
 static void import_usage(FILE *f)
 {
-	fputs("usage: catscan rules import OFFICIAL.pdf|.txt [--edition YYYY-MM-DD] "
+	fputs("usage: catscan rules import OFFICIAL.pdf|.txt [--edition "
+	      "YYYY-MM-DD] "
 	      "[--label TEXT]\n"
 	      "                              [--curated PACK | --no-curated] "
 	      "[--text FILE] -o PACK\n"
-	      "       catscan rules import --amend NOTICE.txt [--edition YYYY-MM-DD] "
+	      "       catscan rules import --amend NOTICE.txt [--edition "
+	      "YYYY-MM-DD] "
 	      "-o PACK [FROM]\n",
 	      f);
 }
@@ -90,7 +92,8 @@ static int read_sources(const char *path, sources *s)
 	if (S_ISDIR(st.st_mode)) {
 		n = scandir(path, &names, only_rules, alphasort);
 		if (n <= 0) {
-			fprintf(stderr, "catscan: %s: no *.rules files\n", path);
+			fprintf(stderr, "catscan: %s: no *.rules files\n",
+				path);
 			free(names);
 			return -1;
 		}
@@ -100,10 +103,12 @@ static int read_sources(const char *path, sources *s)
 	for (int i = 0; i < n && rc == 0; i++) {
 		char *file;
 		if (names) {
-			size_t len = strlen(path) + strlen(names[i]->d_name) + 2;
+			size_t len =
+			    strlen(path) + strlen(names[i]->d_name) + 2;
 			file = malloc(len);
 			if (file)
-				snprintf(file, len, "%s/%s", path, names[i]->d_name);
+				snprintf(file, len, "%s/%s", path,
+					 names[i]->d_name);
 		} else {
 			file = cs_strdup(path);
 		}
@@ -112,7 +117,8 @@ static int read_sources(const char *path, sources *s)
 		cs_error err;
 		if (!file) {
 			rc = -1;
-		} else if (cs_read_file(file, MAX_TEXT, &text, &len, &err) != CS_OK) {
+		} else if (cs_read_file(file, MAX_TEXT, &text, &len, &err) !=
+			   CS_OK) {
 			fprintf(stderr, "catscan: %s\n", err.msg);
 			free(file);
 			rc = -1;
@@ -167,19 +173,24 @@ static int extract_text(const char *path, cs_buf *text, bool *partial)
 	bool ocr = false;
 	for (size_t i = 0; i < ex_doc_segment_count(doc); i++) {
 		const ex_segment *g = ex_doc_segment(doc, i);
-		const char *sep = text->len == 0 ? "" : g->page != page ? "\f" : "\n";
+		const char *sep = text->len == 0    ? ""
+				  : g->page != page ? "\f"
+						    : "\n";
 		ocr |= g->ocr;
 		if (cs_buf_adds(text, sep) != CS_OK ||
 		    cs_buf_add(text, g->text, g->len) != CS_OK) {
-			fprintf(stderr, "catscan: %s: text larger than %u bytes\n", path,
-				MAX_TEXT);
+			fprintf(stderr,
+				"catscan: %s: text larger than %u bytes\n",
+				path, MAX_TEXT);
 			goto done;
 		}
 		page = g->page;
 	}
 	if (ocr)
-		printf("%s: read by OCR: check the report below for lines it could "
-		       "not place\n", path);
+		printf("%s: read by OCR: check the report below for lines it "
+		       "could "
+		       "not place\n",
+		       path);
 	if (!text->len) {
 		fprintf(stderr, "catscan: %s: no text could be read\n", path);
 		goto done;
@@ -192,7 +203,8 @@ done:
 	return rc;
 }
 
-/* ---- writing and checking the pack ------------------------------------------ */
+/* ---- writing and checking the pack ------------------------------------------
+ */
 
 /* Compiles and tests the pack text; prints what fails. 0 ok, 1 examples
  * fail, 2 the pack does not compile. */
@@ -206,8 +218,9 @@ static int check_pack(const char *name, const char *text, size_t len)
 	rl_source src = {name, text, len};
 	int rc = 0;
 	if (rl_pack_compile(&src, 1, name, &pack, &errors, &err) != CS_OK) {
-		fprintf(stderr, "catscan: the pack written does not compile (a bug "
-				"of the import; please report it):\n%s",
+		fprintf(stderr,
+			"catscan: the pack written does not compile (a bug "
+			"of the import; please report it):\n%s",
 			errors.len ? errors.data : err.msg);
 		rc = 2;
 		goto done;
@@ -218,8 +231,8 @@ static int check_pack(const char *name, const char *text, size_t len)
 		rc = 2;
 		goto done;
 	}
-	printf("rules check: %zu items, %zu phrases: ok\n", rl_pack_item_count(pack),
-	       rl_pack_phrase_count(pack));
+	printf("rules check: %zu items, %zu phrases: ok\n",
+	       rl_pack_item_count(pack), rl_pack_phrase_count(pack));
 	printf("rules test: %zu passed, %zu failed\n", passed, failed);
 	if (report.len)
 		fputs(report.data, stdout);
@@ -281,7 +294,8 @@ static bool valid_date(const char *s)
 	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3;
 }
 
-/* ---- import ----------------------------------------------------------------- */
+/* ---- import -----------------------------------------------------------------
+ */
 
 typedef struct import_opts {
 	const char *input, *edition, *label, *curated, *out, *text_out, *amend;
@@ -305,7 +319,8 @@ static int do_import(const import_opts *o)
 	if (o->text_out) {
 		FILE *f = fopen(o->text_out, "wb");
 		if (!f || fwrite(text.data, 1, text.len, f) != text.len) {
-			fprintf(stderr, "catscan: %s: %s\n", o->text_out, strerror(errno));
+			fprintf(stderr, "catscan: %s: %s\n", o->text_out,
+				strerror(errno));
 			if (f)
 				fclose(f);
 			goto done;
@@ -318,7 +333,8 @@ static int do_import(const import_opts *o)
 	}
 	if (!o->no_curated && read_sources(o->curated, &cur) != 0)
 		goto done;
-	im_options opt = {.edition = o->edition, .label = o->label,
+	im_options opt = {.edition = o->edition,
+			  .label = o->label,
 			  .source_name = base_name(o->input),
 			  .curated = o->no_curated ? NULL : cur.src,
 			  .ncurated = o->no_curated ? 0 : cur.n};
@@ -328,12 +344,14 @@ static int do_import(const import_opts *o)
 		goto done;
 	}
 	printf("%s: %zu items (%zu prohibited, %zu restricted), %zu control "
-	       "points, %zu parameter conditions\n", o->input, st.items,
-	       st.prohibited, st.restricted, st.points, st.params);
-	printf("rules: %zu items with derived terms only, %zu overlaid with "
-	       "curated rules (%zu by code, %zu by name), %zu curated items with "
-	       "no counterpart kept\n", st.derived, st.overlaid, st.by_code,
-	       st.by_name, st.curated_kept);
+	       "points, %zu parameter conditions\n",
+	       o->input, st.items, st.prohibited, st.restricted, st.points,
+	       st.params);
+	printf(
+	    "rules: %zu items with derived terms only, %zu overlaid with "
+	    "curated rules (%zu by code, %zu by name), %zu curated items with "
+	    "no counterpart kept\n",
+	    st.derived, st.overlaid, st.by_code, st.by_name, st.curated_kept);
 	size_t np = im_problem_count(cat);
 	if (np) {
 		printf("%zu lines or items to check in the text%s:\n", np,
@@ -345,7 +363,8 @@ static int do_import(const import_opts *o)
 		printf("notes on the pack:\n");
 		for (char *l = report.data; l && *l;) {
 			char *nl = strchr(l, '\n');
-			printf("  %.*s\n", (int)(nl ? nl - l : (long)strlen(l)), l);
+			printf("  %.*s\n", (int)(nl ? nl - l : (long)strlen(l)),
+			       l);
 			l = nl ? nl + 1 : NULL;
 		}
 	}
@@ -379,22 +398,24 @@ static int do_amend(const import_opts *o)
 	if (read_sources(o->from, &from) != 0)
 		goto done;
 	im_amend_stats st;
-	if (im_amend(from.src, from.n, notice.data, notice.len, o->edition, &pack,
-		     &report, &st, &err) != CS_OK) {
+	if (im_amend(from.src, from.n, notice.data, notice.len, o->edition,
+		     &pack, &report, &st, &err) != CS_OK) {
 		fprintf(stderr, "catscan: %s: %s\n", o->amend, err.msg);
 		if (report.len)
 			fputs(report.data, stderr);
 		goto done;
 	}
 	printf("%s applied to %s: %zu items deleted, %zu added, %zu renamed; "
-	       "control points: %zu changed, %zu added, %zu deleted\n", o->amend,
-	       o->from ? o->from : "the built-in pack", st.deleted, st.added,
-	       st.renamed, st.points_changed, st.points_added, st.points_deleted);
+	       "control points: %zu changed, %zu added, %zu deleted\n",
+	       o->amend, o->from ? o->from : "the built-in pack", st.deleted,
+	       st.added, st.renamed, st.points_changed, st.points_added,
+	       st.points_deleted);
 	if (report.len) {
 		printf("notes:\n");
 		for (char *l = report.data; l && *l;) {
 			char *nl = strchr(l, '\n');
-			printf("  %.*s\n", (int)(nl ? nl - l : (long)strlen(l)), l);
+			printf("  %.*s\n", (int)(nl ? nl - l : (long)strlen(l)),
+			       l);
 			l = nl ? nl + 1 : NULL;
 		}
 	}
@@ -415,15 +436,15 @@ done:
 int cmd_rules_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"edition", required_argument, NULL, 'e'},
-		{"label", required_argument, NULL, 'l'},
-		{"curated", required_argument, NULL, 'c'},
-		{"no-curated", no_argument, NULL, 'n'},
-		{"text", required_argument, NULL, 't'},
-		{"amend", required_argument, NULL, 'a'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
+	    {"edition", required_argument, NULL, 'e'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"curated", required_argument, NULL, 'c'},
+	    {"no-curated", no_argument, NULL, 'n'},
+	    {"text", required_argument, NULL, 't'},
+	    {"amend", required_argument, NULL, 'a'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0, 0, 0, 0},
 	};
 	import_opts o = {0};
 	int c;
@@ -482,29 +503,32 @@ int cmd_rules_import(int argc, char **argv)
 		return CLI_EXIT_ERROR;
 	}
 	if (o.curated && o.no_curated) {
-		fprintf(stderr, "catscan: --curated and --no-curated exclude each "
-				"other\n");
+		fprintf(stderr,
+			"catscan: --curated and --no-curated exclude each "
+			"other\n");
 		return CLI_EXIT_ERROR;
 	}
 	if (!o.edition) {
-		fprintf(stderr, "catscan rules import: --edition YYYY-MM-DD is "
-				"required: the day from which the imported text is "
-				"in force\n");
+		fprintf(stderr,
+			"catscan rules import: --edition YYYY-MM-DD is "
+			"required: the day from which the imported text is "
+			"in force\n");
 		return CLI_EXIT_ERROR;
 	}
 	o.input = argv[optind];
 	return do_import(&o);
 }
 
-/* ---- coverage ------------------------------------------------------------------ */
+/* ---- coverage
+ * ------------------------------------------------------------------ */
 
 int cmd_rules_coverage(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"as-of", required_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"as-of", required_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0, 0, 0, 0},
 	};
 	bool as_json = false;
 	const char *as_of = NULL;
@@ -524,13 +548,15 @@ int cmd_rules_coverage(int argc, char **argv)
 			return 0;
 		default:
 			fputs("usage: catscan rules coverage [PACK] [--json] "
-			      "[--as-of YYYY-MM-DD]\n", stderr);
+			      "[--as-of YYYY-MM-DD]\n",
+			      stderr);
 			return CLI_EXIT_ERROR;
 		}
 	}
 	if (argc - optind > 1 || (as_of && !valid_date(as_of))) {
 		fputs("usage: catscan rules coverage [PACK] [--json] "
-		      "[--as-of YYYY-MM-DD]\n", stderr);
+		      "[--as-of YYYY-MM-DD]\n",
+		      stderr);
 		return CLI_EXIT_ERROR;
 	}
 	const char *path = optind < argc ? argv[optind] : NULL;
