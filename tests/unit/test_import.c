@@ -668,6 +668,66 @@ static const char curated[] =
     "confidence partial\nsubject\nterms a : 不存在的条目\nmatch all(a)\n"
     "example subject : 不存在的条目\ncounter : 无关\n";
 
+/*
+ * The classifier's own test set (tests/fixtures/text): the derived rules
+ * flag its Chinese documents about items of the fixture, as the curated
+ * rules do, and no document it expects clear.
+ */
+static void derived_rules_on_the_classifiers_test_set(void **state)
+{
+	(void)state;
+	rl_pack *p = derived_2025(NULL);
+	static const struct {
+		const char *file, *item;
+		sc_verdict want;
+	} flagged[] = {
+	    {"lfp-transfer-zh.txt", "252604X", SC_RESTRICTED},
+	    {"lmfp-below-threshold-zh.txt", "252604X", SC_REVIEW},
+	    {"spodumene-lithium-zh.txt", "083201X", SC_RESTRICTED},
+	    /* in traditional characters */
+	    {"ocr-source-licence-zh-hant.txt", "086501X", SC_RESTRICTED},
+	};
+	char path[512];
+	for (size_t i = 0; i < CS_ARRAY_LEN(flagged); i++) {
+		snprintf(path, sizeof path, "tests/fixtures/text/%s",
+			 flagged[i].file);
+		size_t len;
+		char *text = slurp(path, &len);
+		sc_verdict v = verdict_on(p, text, flagged[i].item, -1, NOW);
+		if (v != flagged[i].want)
+			fail_msg("%s: %s on %s, not %s", flagged[i].file,
+				 sc_verdict_name(v), flagged[i].item,
+				 sc_verdict_name(flagged[i].want));
+		free(text);
+	}
+	FILE *f = fopen("tests/fixtures/text/expected.tsv", "r");
+	assert_non_null(f);
+	char line[1024];
+	size_t clear = 0;
+	hit hits[64];
+	while (fgets(line, sizeof line, f)) {
+		char file[256], verdict[32];
+		if (line[0] == '#' ||
+		    sscanf(line, "%255s %31s", file, verdict) != 2 ||
+		    strcmp(verdict, "clear") != 0)
+			continue;
+		snprintf(path, sizeof path, "tests/fixtures/text/%s", file);
+		size_t len;
+		char *text = slurp(path, &len);
+		size_t n = scan(p, text, NOW, hits, 64);
+		if (n)
+			fail_msg(
+			    "%s, clear for the classifier, hits derived %s "
+			    "point %d",
+			    file, hits[0].item, hits[0].point);
+		free(text);
+		clear++;
+	}
+	fclose(f);
+	assert_true(clear >= 10);
+	rl_pack_free(p);
+}
+
 static void curated_rules_overlay_the_official_text(void **state)
 {
 	(void)state;
@@ -1080,6 +1140,7 @@ int main(void)
 	    cmocka_unit_test(derived_terms_are_cores_not_generic_words),
 	    cmocka_unit_test(
 		derived_rules_flag_documents_and_stay_quiet_on_near_misses),
+	    cmocka_unit_test(derived_rules_on_the_classifiers_test_set),
 	    cmocka_unit_test(curated_rules_overlay_the_official_text),
 	    cmocka_unit_test(shipped_pack_overlays_the_fixture),
 	    cmocka_unit_test(notice_turns_2023_into_2025),
