@@ -413,6 +413,7 @@ static bool token_at(const char *s, size_t len, size_t i, tok *t)
 static bool next_point_token(const ic_item *it, const char *s, size_t len,
 			     size_t i, tok *t)
 {
+	size_t from = i;
 	int last = it->npoints ? it->points[it->npoints - 1].number : 0;
 	for (; i < len; i++) {
 		if (!may_start(s, i) || !token_at(s, len, i, t))
@@ -420,6 +421,10 @@ static bool next_point_token(const ic_item *it, const char *s, size_t len,
 		if (it->style != STY_NONE && t->style != it->style)
 			continue;
 		if (t->number > last && t->number <= last + IM_POINT_STEP)
+			return true;
+		/* the first point, right where the points start, may have
+		 * any number (a copy that lists only some points) */
+		if (!it->npoints && !it->pending && i == from && t->number > 0)
 			return true;
 	}
 	return false;
@@ -596,7 +601,8 @@ static void take_points(pstate *st, ic_item *it, const char *s, size_t len,
 {
 	size_t pos = 0;
 	it->in_points = true;
-	for (int guard = 0; pos <= len && guard < IM_MAX_POINTS + 1; guard++) {
+	/* every round moves pos past a token: bounded by len */
+	for (size_t guard = 0; pos <= len && guard <= len; guard++) {
 		tok t;
 		bool found = next_point_token(it, s, len, pos, &t);
 		size_t stop = found ? t.start : len;
@@ -692,11 +698,26 @@ static const char *numbered_heading(const char *s)
 	return s + i;
 }
 
-/* A heading without a number: Han characters (and 、 和) ending in 业. */
+/* Whether s reads as an industry of GB/T 4754-2017: the divisions end
+ * in 业 or 活动, except these. */
+static bool industry_name(const char *s)
+{
+	static const char *const others[] = {"研究和试验发展", "教育", "卫生",
+					     "社会工作", "体育"};
+	if (ends_with(s, "业") || ends_with(s, "活动"))
+		return true;
+	for (size_t i = 0; i < CS_ARRAY_LEN(others); i++)
+		if (strcmp(s, others[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A heading without a number: Han characters (and 、 和) naming an
+ * industry. */
 static bool bare_heading(const char *s)
 {
 	size_t len = strlen(s), chars = 0;
-	if (!ends_with(s, "业"))
+	if (!industry_name(s))
 		return false;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
@@ -1029,7 +1050,15 @@ static void parse_line(pstate *st, const pline *lines, size_t n, size_t i)
 		st->pending_seq = seq;
 		return;
 	}
+	/* "（一）" inside a control point lists its conditions: a heading
+	 * only where the point before it is finished */
 	const char *heading = numbered_heading(s);
+	if (heading && !industry_name(heading) &&
+	    !point_looks_finished(cur_item(st)))
+		heading = NULL;
+	if (heading && (strstr(heading, "，") || strstr(heading, "。") ||
+			strstr(heading, "；") || strstr(heading, "：")))
+		heading = NULL;
 	const pline *nx = next_content(lines, n, i);
 	if (!heading && bare_heading(s) && point_looks_finished(cur_item(st)) &&
 	    nx &&

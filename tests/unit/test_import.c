@@ -378,6 +378,40 @@ LAYOUT(serial_on_its_own_line,
        "控制系统（自主导航、路径及避障规划等相关的算法及软件）\n— 3 —\n",
        "203912X", 1, "无人机技术")
 
+static void headings_and_sub_conditions(void **state)
+{
+	(void)state;
+	im_catalogue *c = parse_text(
+	    "二、限制出口部分\n（一）有色金属冶炼和压延加工业\n"
+	    "有色金属冶金技术 083201X 1．含锂净化液制备技术，满足以下条件：\n"
+	    "（一）锂含量不低于5%\n"
+	    "（二）软件和信息技术服务业\n"
+	    "信息处理技术 086501X "
+	    "14．用于计算机汉字输入识别方法中的汉语语料库\n"
+	    "（三）卫生\n"
+	    "中医医疗技术 086502X 1．针麻开颅手术的关键穴位\n");
+	im_item_info in;
+	im_point_info p;
+	/* a "（一）" that lists a condition stays in its point */
+	im_item(c, 0, &in);
+	assert_string_equal(in.industry_zh, "有色金属冶炼和压延加工业");
+	assert_int_equal(in.params, 1);
+	im_point(c, 0, 0, &p);
+	assert_string_equal(
+	    p.text_zh,
+	    "含锂净化液制备技术，满足以下条件：（一）锂含量不低于5%");
+	/* a copy that starts at point 14; a heading after an open point */
+	im_item(c, 1, &in);
+	assert_string_equal(in.industry_zh, "软件和信息技术服务业");
+	im_point(c, 1, 0, &p);
+	assert_int_equal(p.number, 14);
+	assert_string_equal(p.text_zh,
+			    "用于计算机汉字输入识别方法中的汉语语料库");
+	im_item(c, 2, &in);
+	assert_string_equal(in.industry_zh, "卫生");
+	im_catalogue_free(c);
+}
+
 static void lone_unnumbered_point_is_point_1(void **state)
 {
 	(void)state;
@@ -1133,6 +1167,7 @@ int main(void)
 	    cmocka_unit_test(paren_numbers),
 	    cmocka_unit_test(decimals_never_start_a_point),
 	    cmocka_unit_test(serial_on_its_own_line),
+	    cmocka_unit_test(headings_and_sub_conditions),
 	    cmocka_unit_test(lone_unnumbered_point_is_point_1),
 	    cmocka_unit_test(what_fits_nowhere_is_reported_by_line),
 	    cmocka_unit_test(thresholds_become_parameters),
