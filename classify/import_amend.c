@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "import_impl.h"
+#include "normalize.h"
 #include "rules_impl.h"
 
 #define IM_MAX_CLAUSES 10000
@@ -570,6 +571,16 @@ static void drop_lines(tx_point *pt, const char *const *kws, size_t nk)
 	pt->nlines = o;
 }
 
+/* The same text once normalised (width, spaces, traditional forms). */
+static bool same_text(const char *a, const char *b)
+{
+	char *x = nz_normalize_str(a), *y = nz_normalize_str(b);
+	bool same = x && y && strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
 static int next_ordinal(const tx_item *it)
 {
 	int max = 0;
@@ -599,6 +610,11 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 		return;
 	}
 	const char *old = tx_value(pt->lines, pt->nlines, "text-zh");
+	if (old && same_text(old, text)) {
+		note(a, "item %s point %d already reads so; unchanged", it->id,
+		     number);
+		return;
+	}
 	char *old_text = old ? cs_strdup(old) : NULL;
 	/* the previous wording stays, in force until the date */
 	char ord[16];
