@@ -198,6 +198,30 @@ cs_code cv_compute(const rl_pack *pack, const char *as_of, cv_report **out,
 	return CS_OK;
 }
 
+void cv_count(const rl_pack *pack, const char *as_of, cv_counts *out,
+	      bool *complete)
+{
+	char today[11];
+	rl_date d;
+	if (!as_of || !rl_date_parse(as_of, &d)) {
+		rl_date_format(rl_date_today(), today);
+		as_of = today;
+	}
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < rl_pack_item_count(pack); i++) {
+		rl_item_info in;
+		rl_pack_item(pack, i, &in);
+		if ((in.since && strcmp(in.since, as_of) > 0) ||
+		    (in.until && strcmp(as_of, in.until) >= 0))
+			continue;
+		count(out, &in);
+	}
+	out->in_edition = rl_pack_items_in_edition(pack);
+	if (complete)
+		*complete = out->in_edition > 0 &&
+			    out->official == (size_t)out->in_edition;
+}
+
 void cv_total(const cv_report *r, cv_counts *c)
 {
 	*c = r->total;

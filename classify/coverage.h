@@ -33,6 +33,15 @@ typedef struct cv_counts {
 	size_t official;     /* ... whose id is an official code */
 } cv_counts;
 
+/*
+ * The totals alone, without allocating: what a result's `catalogue` object
+ * and `catscan status` say about the pack (as_of as in cv_compute; a
+ * malformed date counts as today). *complete tells whether the pack holds
+ * the whole edition; complete may be NULL.
+ */
+void cv_count(const rl_pack *pack, const char *as_of, cv_counts *out,
+	      bool *complete);
+
 typedef struct cv_report cv_report;
 
 /*

@@ -1099,6 +1099,12 @@ static void coverage_of_the_shipped_pack_is_partial(void **state)
 	assert_non_null(strstr(text.data, "Items in the edition: 132."));
 	assert_non_null(strstr(text.data, "which this pack cannot name"));
 	cs_buf_free(&text);
+	cv_counts quick;
+	bool complete = true;
+	cv_count(p, NOW, &quick, &complete);
+	assert_false(complete);
+	assert_int_equal(quick.with_rules, t.with_rules);
+	assert_int_equal(quick.in_edition, 132);
 	json_t *s = cv_summary_json(r);
 	assert_int_equal(
 	    json_integer_value(json_object_get(s, "items_in_edition")), 132);
