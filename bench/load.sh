@@ -23,8 +23,12 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 if [ "$(id -u)" -eq 0 ]; then user=nobody; else user=""; fi
 
-cc -std=c11 -D_GNU_SOURCE -O2 -o "$tmp/loadgen" bench/loadgen.c -pthread \
-	$(pkg-config --cflags --libs libzmq jansson) || exit 1
+loadgen="$build/bench/loadgen" # made by `make bench`
+if [ ! -x "$loadgen" ]; then
+	loadgen="$tmp/loadgen"
+	cc -std=c11 -D_GNU_SOURCE -O2 -o "$loadgen" bench/loadgen.c -pthread \
+		$(pkg-config --cflags --libs libzmq jansson) || exit 1
+fi
 
 "$build/catscand" -c /dev/null --runtime-dir "$tmp/run" --user "$user" \
 	--log-level 5 ${CATSCAND_FLAGS:-} 2>"$tmp/daemon.log" &
@@ -40,7 +44,7 @@ done
 workers=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["workers"]["alive"])' "$tmp/st.json")
 echo "load: catscand with $workers workers on $(nproc) cores"
 
-"$tmp/loadgen" "ipc://$tmp/run/submit" "$jobs" "$clients" "$window"
+"$loadgen" "ipc://$tmp/run/submit" "$jobs" "$clients" "$window"
 rc=$?
 
 hwm() { awk '/VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
