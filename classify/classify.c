@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "match.h"
 #include "normalize.h"
 #include "quantity.h"
@@ -101,7 +102,6 @@ struct cl_result {
 	point_state *points;   /* copies of the states of the hit points */
 	param_state *params;
 	size_t *param_base;
-	size_t items_in_force;
 };
 
 cs_code cl_scanner_new(const rl_pack *pack, cl_scanner **out, cs_error *err)
@@ -575,11 +575,9 @@ static int cmp_hit(const void *a, const void *b)
 	return x->point < y->point ? -1 : x->point > y->point;
 }
 
-static cs_code collect(cl_scanner *s, cl_result *r, rl_date d)
+static cs_code collect(cl_scanner *s, cl_result *r)
 {
 	const rl_pack *k = s->pack;
-	for (size_t i = 0; i < k->nitems; i++)
-		r->items_in_force += in_force(k->items[i].since, k->items[i].until, d);
 	r->hits = calloc(k->npoints ? k->npoints : 1, sizeof *r->hits);
 	r->points = malloc((k->npoints ? k->npoints : 1) * sizeof *r->points);
 	r->params = malloc((s->nparams_total + 1) * sizeof *r->params);
@@ -651,7 +649,7 @@ cs_code cl_classify(cl_scanner *s, const ex_doc *doc, const char *as_of,
 		if (rc != CS_OK)
 			goto done;
 	}
-	if (collect(s, r, d) != CS_OK)
+	if (collect(s, r) != CS_OK)
 		rc = cs_fail(err, CS_ENOMEM, "classifier: out of memory");
 done:
 	if (rc != CS_OK) {
@@ -913,13 +911,21 @@ json_t *cl_result_catalogue_json(const cl_result *r)
 	json_object_set_new(o, "pack_version", json_string(k->version));
 	json_object_set_new(o, "pack_source", json_string(k->label));
 	json_object_set_new(o, "pack_hash", json_string(k->hash));
+	cv_counts c;
+	bool complete = false;
+	cv_count(k, r->as_of, &c, &complete);
 	json_t *cov = json_object();
 	json_object_set_new(cov, "items_in_edition", json_integer(k->items_in_edition));
-	json_object_set_new(cov, "items_with_rules",
-			    json_integer((json_int_t)r->items_in_force));
+	json_object_set_new(cov, "items_with_rules", json_integer((json_int_t)c.with_rules));
+	json_object_set_new(cov, "items_curated", json_integer((json_int_t)c.curated));
+	json_object_set_new(cov, "items_derived", json_integer((json_int_t)c.derived));
+	json_object_set_new(cov, "items_with_official_code",
+			    json_integer((json_int_t)c.official));
+	json_object_set_new(cov, "complete", json_boolean(complete));
 	json_object_set_new(cov, "note",
-			    json_string("a clear verdict covers only the items the "
-					"pack has rules for"));
+			    json_string(complete ? "the pack holds every item of the edition"
+						 : "a clear verdict covers only the items the "
+						   "pack has rules for"));
 	json_object_set_new(o, "coverage", cov);
 	return o;
 }

@@ -6,6 +6,8 @@
  *   catscan rules check [PACK]     parse, check and compile a pack
  *   catscan rules test [PACK]      run every example and counter-example
  *   catscan rules phrases [PACK]   the phrases the matcher looks for
+ *   catscan rules coverage ...     what a pack covers (rules_import.c)
+ *   catscan rules import ...       a pack from the official text
  *   catscan watch | status | keygen ...   (talk to a daemon; see client.c)
  */
 #include <getopt.h>
@@ -17,6 +19,7 @@
 #include "classify.h"
 #include "cli.h"
 #include "rules.h"
+#include "rules_cmd.h"
 #include "scan.h"
 
 #define DEFAULT_ENDPOINT "ipc:///run/catscan/submit"
@@ -26,6 +29,11 @@ static void usage(FILE *f)
 	fputs("usage: catscan scan [--local] [--connect ENDPOINT] [--json] "
 	      "[--as-of YYYY-MM-DD] [--rules PACK] FILE...\n"
 	      "       catscan rules check|test|phrases [PACK]\n"
+	      "       catscan rules coverage [PACK] [--json] [--as-of DATE]\n"
+	      "       catscan rules import OFFICIAL.pdf|.txt --edition DATE "
+	      "[--label TEXT] [--curated PACK|--no-curated] [--text FILE] -o PACK\n"
+	      "       catscan rules import --amend NOTICE.txt [--edition DATE] "
+	      "-o PACK [FROM]\n"
 	      "       catscan watch [--connect ENDPOINT] [--verdict V] [--item CODE] "
 	      "[--json]\n"
 	      "       catscan status [--connect ENDPOINT] [--json]\n"
@@ -275,6 +283,10 @@ static int cmd_scan(int argc, char **argv)
 
 static int cmd_rules(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "import") == 0)
+		return cmd_rules_import(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "coverage") == 0)
+		return cmd_rules_coverage(argc - 1, argv + 1);
 	if (argc < 2 || argc > 3) {
 		usage(stderr);
 		return CLI_EXIT_ERROR;
