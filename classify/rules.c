@@ -1070,8 +1070,11 @@ static void check_pack(parser *p)
 			 (it->cls == RL_PROHIBITED ? 'J' : 'X'))
 			perror_at(p, 1, "item %s: class %s contradicts its id", it->id,
 				  rl_class_name(it->cls));
-		if (!it->name_en)
+		/* the official text names items in Chinese only */
+		if (!it->name_en && !it->derived)
 			perror_at(p, 1, "item %s has no name-en", it->id);
+		if (!it->name_en && !it->name_zh)
+			perror_at(p, 1, "item %s has no name", it->id);
 		if (it->since != RL_NO_DATE && it->until != RL_NO_DATE &&
 		    it->until <= it->since)
 			perror_at(p, 1, "item %s: until is not after since", it->id);

@@ -167,6 +167,14 @@ static bool plain_text(const unsigned char *p, size_t len)
 	return valid_utf8(p, n, n < len);
 }
 
+/* libmagic's DOS .COM rule keys on a first byte only; an MZ executable
+ * has its signature. */
+static bool dos_com_guess(const char *mime, const unsigned char *p, size_t len)
+{
+	return strcmp(mime, "application/x-dosexec") == 0 &&
+	       !(len >= 2 && p[0] == 'M' && p[1] == 'Z');
+}
+
 /*
  * libmagic 5.44 walks its whole rule set for text, 250 to 500 us a call
  * (measured): a mail of 10000 small parts took 2.5 s in detection alone.
@@ -189,9 +197,12 @@ void ex_detect_type(magic_t magic, const void *data, size_t len, char *mime,
 	else if (strcmp(mime, "text/plain") == 0 &&
 		 looks_like_mail(data, len < SNIFF_BYTES ? len : SNIFF_BYTES))
 		set_mime(mime, size, "message/rfc822");
-	else if (strcmp(mime, "application/octet-stream") == 0 &&
+	else if ((strcmp(mime, "application/octet-stream") == 0 ||
+		  dos_com_guess(mime, data, len)) &&
 		 ex_looks_like_text(data, len))
-		/* UTF-16 without a mark, or text libmagic gave up on. */
+		/* UTF-16 without a mark, or text libmagic gave up on or took
+		 * for a DOS .COM program (GB18030 text may begin with the
+		 * byte of a MOV instruction). */
 		set_mime(mime, size, "text/plain");
 }
 

@@ -56,6 +56,12 @@ with open(sys.argv[1], "w") as f:
     f.write(" 乙方转让稀土萃取分离工艺技术 ")' "$tmp/long.txt"
 check "64 MiB line" 1 "$cs" scan --local --json "$tmp/long.txt"
 
+# GB18030 text whose first byte libmagic takes for a DOS .COM program.
+printf '附件：技术出口合同\n本合同项下乙方转让稀土萃取分离工艺技术。\n' |
+	iconv -f UTF-8 -t GB18030 >"$tmp/gb.txt"
+check "GB18030 text starting with 附件" 1 "$cs" scan --local --json "$tmp/gb.txt"
+[ "$(json_field verdict)" = prohibited ] || { echo "FAIL: GB18030 text not read"; fail=1; }
+
 # A 1 GiB file (sparse: one long line of NULs) is over the input limit.
 truncate -s 1G "$tmp/huge.txt"
 check "1 GiB input" 2 "$cs" scan --local --json "$tmp/huge.txt"
