@@ -21,7 +21,10 @@
 #   huge.png              a PNG header claiming 100000 x 100000 pixels
 #   huge.gif              a GIF whose one frame claims 65535 x 65535 pixels
 #   bench-NN.png/.txt     ten A4 pages of contract text at 300 dpi
-#   bench-scan.pdf        those ten pages as a scanned PDF
+#   bench-NN-shadow.jpg   pages 1-3 photographed under a shadow,
+#   bench-NN-tilt.jpg     tilted with noise,
+#   bench-NN-lo100.jpg    and scanned at 100 dpi
+#   bench-scan.pdf        the ten pages as a scanned PDF
 #   bench-text.pdf        fifty born-digital pages of the same texts
 #
 # Needs ImageMagick with the Noto CJK fonts, Ghostscript, python3, a C
@@ -205,6 +208,17 @@ for n in 1 2 3 4 5 6 7 8 9 10; do
 	bench_page "$n"
 	b=$(printf '%s/bench-%02d' "$out" "$n")
 	render "$b.txt" "$b.png"
+done
+for n in 01 02 03; do
+	b="$out/bench-$n"
+	convert "$b.png" -seed 11 -resize 60% \( -size 1488x2105 \
+		gradient:'#ffffff-#555555' -rotate 90 -resize 1488x2105\! \) \
+		-compose multiply -composite -attenuate 0.4 +noise Gaussian \
+		-quality 70 "$b-shadow.jpg"
+	convert "$b.png" -seed 12 -background white -rotate 2.5 \
+		-attenuate 0.4 +noise Gaussian -blur 0x0.6 -quality 70 \
+		"$b-tilt.jpg"
+	convert "$b.png" -resize 33.3% -quality 80 "$b-lo100.jpg"
 done
 set --
 for n in 1 2 3 4 5 6 7 8 9 10; do

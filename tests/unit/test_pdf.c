@@ -5,8 +5,8 @@
  * truncated file, an attachment, and fifty pages for speed.
  *
  * The fixtures live in $CATSCAN_FIXTURES (default build/fixtures) and are
- * made there when scans.stamp is missing; run from the top of the source
- * tree. OCR text is compared after the project's normaliser with spaces
+ * made there when scans.stamp is missing or older than the script; run
+ * from the top of the source tree. OCR text is compared after the project's normaliser with spaces
  * removed, as the matcher sees it. CATSCAN_SKIP_OCR=1 skips the cases
  * that run Tesseract's recognition (slow under ASan).
  */
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "extract.h"
@@ -197,6 +198,20 @@ static void ocr_page(const ex_doc *d, int page)
 
 /* --- setup --------------------------------------------------------------- */
 
+/* True when the fixtures at stamp are missing or older than their maker. */
+static bool stale(const char *stamp)
+{
+	static const char *const makers[] = {"tests/make-scans.sh",
+					     "tests/gen/mkpdf.c"};
+	struct stat made, src;
+	if (stat(stamp, &made) != 0)
+		return true;
+	for (size_t i = 0; i < CS_ARRAY_LEN(makers); i++)
+		if (stat(makers[i], &src) == 0 && src.st_mtime > made.st_mtime)
+			return true;
+	return false;
+}
+
 static int setup(void **state)
 {
 	const char *env = getenv("CATSCAN_FIXTURES");
@@ -207,10 +222,7 @@ static int setup(void **state)
 	snprintf(fixtures, sizeof fixtures, "%s",
 		 env && *env ? env : "build/fixtures");
 	snprintf(path, sizeof path, "%s/scans.stamp", fixtures);
-	FILE *f = fopen(path, "r");
-	if (f) {
-		fclose(f);
-	} else {
+	if (stale(path)) {
 		snprintf(cmd, sizeof cmd, "sh tests/make-scans.sh '%s' >/dev/null",
 			 fixtures);
 		if (system(cmd) != 0) {
