@@ -6,9 +6,10 @@
  *
  * The fixtures live in $CATSCAN_FIXTURES (default build/fixtures) and are
  * made there when scans.stamp is missing or older than the script; run
- * from the top of the source tree. OCR text is compared after the project's normaliser with spaces
- * removed, as the matcher sees it. CATSCAN_SKIP_OCR=1 skips the cases
- * that run Tesseract's recognition (slow under ASan).
+ * from the top of the source tree. OCR text is compared after the
+ * project's normaliser with spaces removed, as the matcher sees it.
+ * CATSCAN_SKIP_OCR=1 skips the cases that run Tesseract's recognition
+ * (slow under ASan).
  */
 #include <setjmp.h>
 #include <stdarg.h>
