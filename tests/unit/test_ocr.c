@@ -5,10 +5,10 @@
  *
  * The fixtures live in $CATSCAN_FIXTURES (default build/fixtures) and are
  * made there when scans.stamp is missing or older than the script; run
- * from the top of the source tree. OCR text is compared after the project's normaliser and with
- * spaces removed, as the matcher sees it, so that a traditional form or a
- * space Tesseract puts between words does not fail a test; a misread
- * character still does.
+ * from the top of the source tree. OCR text is compared after the
+ * project's normaliser and with spaces removed, as the matcher sees it, so
+ * that a traditional form or a space Tesseract puts between words does not
+ * fail a test; a misread character still does.
  *
  * CATSCAN_SKIP_OCR=1 skips the cases that run Tesseract's recognition
  * (slow under ASan); header checks and failures still run.
