@@ -38,6 +38,7 @@
 #include <leptonica/allheaders.h>
 #include <poppler.h>
 
+#include "detect.h"
 #include "handler.h"
 #include "ocr.h"
 
@@ -116,24 +117,29 @@ static bool thin(size_t good, double pw, double ph)
 	return (double)good < THIN_PER_SQIN * pw * ph / (72.0 * 72.0);
 }
 
-/* Share of the page area covered by pictures, and whether one picture
- * covers (nearly) all of it; *id is then that picture. */
+/* The one picture that makes up a scanned page, if there is one. */
+typedef struct scan {
+	bool single;     /* one picture covers (nearly) all of the page */
+	gint id;         /* its image id on the page */
+	double width_pt; /* its width as placed, in points */
+} scan;
+
+/* Share of the page area covered by pictures; *sc says whether one
+ * picture is the whole page. */
 static double picture_share(PopplerPage *page, double pw, double ph,
-			    gint *id, bool *single)
+			    scan *sc)
 {
 	GList *maps = poppler_page_get_image_mapping(page);
 	double covered = 0, area = pw * ph;
 	guint n = g_list_length(maps);
-	*single = false;
 	for (GList *l = maps; l; l = l->next) {
 		PopplerImageMapping *m = l->data;
 		double w = fabs(m->area.x2 - m->area.x1);
 		double h = fabs(m->area.y2 - m->area.y1);
 		covered += w * h;
-		if (n == 1 && area > 0 && w * h >= FULL_PAGE_SHARE * area) {
-			*single = true;
-			*id = m->image_id;
-		}
+		if (n == 1 && area > 0 && w * h >= FULL_PAGE_SHARE * area)
+			*sc = (scan){.single = true, .id = m->image_id,
+				     .width_pt = w};
 	}
 	poppler_page_free_image_mapping(maps);
 	return area > 0 ? covered / area : 0;
@@ -256,22 +262,27 @@ static void ocr_into(ex_ocr *ocr, PIX *pix, double seconds, reading *r)
  * reading succeeded. Returns CS_ENOMEM only.
  */
 static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int pageno,
-			PopplerPage *page, double pw, double ph, bool single,
-			gint id, bool *read)
+			PopplerPage *page, double pw, double ph, const scan *sc,
+			bool *read)
 {
 	const ex_limits *lim = ex_job_limits(job);
 	reading best = {.rc = CS_EBACKEND}, alt = {.rc = CS_EBACKEND};
 	cs_code rc = CS_OK;
 	PIX *pix = NULL;
 
-	if (single) {
-		cairo_surface_t *s = poppler_page_get_image(page, id);
+	if (sc->single) {
+		cairo_surface_t *s = poppler_page_get_image(page, sc->id);
 		if (s) {
 			int w = cairo_image_surface_get_width(s);
 			int h = cairo_image_surface_get_height(s);
 			if ((uint64_t)w * (uint64_t)h <= lim->max_pixels)
 				pix = surface_to_pix(s);
 			cairo_surface_destroy(s);
+			/* The scan's resolution, from its size as placed. */
+			if (pix && sc->width_pt > 0) {
+				l_int32 dpi = (l_int32)lround(w * 72.0 / sc->width_pt);
+				pixSetResolution(pix, dpi, dpi);
+			}
 		}
 		if (pix)
 			ocr_into(ocr, pix, lim->ocr_seconds, &best);
@@ -292,8 +303,10 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int pageno,
 				best.rc = CS_ENOMEM;
 				goto done;
 			}
-			if (alt.rc == CS_OK &&
-			    (best.rc != CS_OK || alt.conf > best.conf)) {
+			/* A failed first reading gives way even to a failure,
+			 * whose message is then the one reported. */
+			if (best.rc != CS_OK ||
+			    (alt.rc == CS_OK && alt.conf > best.conf)) {
 				reading t = best;
 				best = alt;
 				alt = t;
@@ -338,15 +351,14 @@ static cs_code read_page(ex_job *job, PopplerDocument *pdf, size_t part,
 	if (text)
 		count_chars(text, &good, &bad);
 	/* Pictures matter only when the layer is not plainly good. */
-	bool single = false;
-	gint id = -1;
+	scan sc = {.single = false};
 	double pics = 0;
-	if (thin(good, pw, ph) || (double)bad > GARBAGE_SHARE * (double)(good + bad))
-		pics = picture_share(page, pw, ph, &id, &single);
+	if (thin(good, pw, ph) ||
+	    (double)bad > GARBAGE_SHARE * (double)(good + bad))
+		pics = picture_share(page, pw, ph, &sc);
 	layer l = judge(good, bad, pw, ph, pics);
 	if (l != LAYER_NONE) {
-		rc = ex_doc_add_text(ex_job_doc(job), part, i + 1, false, 0,
-				     text, strlen(text));
+		rc = ex_job_text(job, part, i + 1, text, strlen(text));
 		*read = true;
 	}
 	if (rc == CS_OK && l != LAYER_GOOD) {
@@ -363,7 +375,7 @@ static cs_code read_page(ex_job *job, PopplerDocument *pdf, size_t part,
 		}
 		if (*ocr)
 			rc = ocr_page(job, *ocr, part, i + 1, page, pw, ph,
-				      single, id, read);
+				      &sc, read);
 	}
 	g_free(text);
 	g_object_unref(page);
@@ -400,7 +412,7 @@ static cs_code read_attachments(ex_job *job, PopplerDocument *pdf,
 			name = fallback;
 		}
 		cs_buf buf;
-		cs_buf_init(&buf, ex_job_limits(job)->max_expanded);
+		cs_buf_init(&buf, ex_job_expand_left(job));
 		GError *gerr = NULL;
 		if (!poppler_attachment_save_to_callback(a, collect, &buf,
 							 &gerr)) {
@@ -450,8 +462,8 @@ static cs_code pdf_extract(ex_job *job, size_t part, const void *data,
 	for (i = 0; i < last && rc == CS_OK; i++) {
 		if (ex_job_expired(job)) {
 			mark(job, part, EX_PARTIAL,
-			     "time limit reached at page %d of %d", i + 1,
-			     pages);
+			     "wall-time limit (wall_seconds %g) reached at "
+			     "page %d of %d", lim->wall_seconds, i + 1, pages);
 			break;
 		}
 		rc = read_page(job, pdf, part, i, &ocr, &read);
@@ -459,8 +471,9 @@ static cs_code pdf_extract(ex_job *job, size_t part, const void *data,
 	if (rc != CS_OK)
 		goto done;
 	if (pages > lim->max_pages)
-		mark(job, part, EX_PARTIAL, "page limit (%d) reached",
-		     lim->max_pages);
+		mark(job, part, EX_PARTIAL,
+		     "page limit (max_pages %d) reached; %d of %d pages read",
+		     lim->max_pages, lim->max_pages, pages);
 	rc = read_attachments(job, pdf, part);
 	if (rc != CS_OK)
 		goto done;
