@@ -121,7 +121,8 @@ static int cmd_ocr(const char *dir, int n, char **images)
 		float conf;
 		double t1 = now();
 		PIX *pix = pixRead(images[i]);
-		if (!pix || ex_ocr_pix(ocr, pix, 0, &text, &conf, &err) != CS_OK) {
+		if (!pix ||
+		    ex_ocr_pix(ocr, pix, 0, &text, &conf, &err) != CS_OK) {
 			fprintf(stderr, "ocrbench: %s: %s\n", images[i],
 				pix ? err.msg : "cannot read");
 			return 1;
@@ -157,7 +158,8 @@ static int cmd_doc(const char *dir, const char *path)
 		cs_buf_init(&b, (size_t)1 << 30);
 		for (size_t i = 0; i < ex_doc_segment_count(d); i++) {
 			const ex_segment *g = ex_doc_segment(d, i);
-			if (g->page == p && cs_buf_add(&b, g->text, g->len) != CS_OK)
+			if (g->page == p &&
+			    cs_buf_add(&b, g->text, g->len) != CS_OK)
 				return 1;
 		}
 		snprintf(out, sizeof out, "%s/page-%02d.txt", dir, p);

@@ -90,7 +90,8 @@ static bool gif_pixels(const uint8_t *p, size_t len, uint64_t *pixels)
 		i += (size_t)3 << ((p[10] & 7) + 1); /* global colour table */
 	while (i < len && p[i] != 0x3b) {
 		if (p[i] == 0x21) { /* extension: label, sub-blocks */
-			if (i + 2 > len || !gif_skip_blocks(p + i + 2, len - i - 2, &n))
+			if (i + 2 > len ||
+			    !gif_skip_blocks(p + i + 2, len - i - 2, &n))
 				return false;
 			i += 2 + n;
 		} else if (p[i] == 0x2c) { /* image descriptor */
@@ -103,7 +104,8 @@ static bool gif_pixels(const uint8_t *p, size_t len, uint64_t *pixels)
 			if (flags & 0x80)
 				i += (size_t)3 << ((flags & 7) + 1);
 			/* LZW minimum code size, then the data sub-blocks. */
-			if (i + 1 > len || !gif_skip_blocks(p + i + 1, len - i - 1, &n))
+			if (i + 1 > len ||
+			    !gif_skip_blocks(p + i + 1, len - i - 1, &n))
 				return false;
 			i += 1 + n;
 		} else {
@@ -141,8 +143,8 @@ static bool too_large(ex_job *job, size_t part, uint64_t pixels)
 
 /*
  * The OCR engine, loaded on first use (after the header checks and the
- * decoding, so that a refused or broken image costs no language data). NULL, with part marked
- * unscannable or *rc set to CS_ENOMEM, when it cannot load.
+ * decoding, so that a refused or broken image costs no language data). NULL,
+ * with part marked unscannable or *rc set to CS_ENOMEM, when it cannot load.
  */
 static ex_ocr *engine(ex_job *job, size_t part, cs_code *rc)
 {
@@ -187,7 +189,8 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int page,
 		rc = ex_doc_add_text(doc, part, page, true, conf, text, len);
 		if (rc == CS_OK && conf < LOW_CONFIDENCE)
 			mark(job, part, EX_PARTIAL,
-			     "low OCR confidence (%.0f) on page %d", conf, page);
+			     "low OCR confidence (%.0f) on page %d", conf,
+			     page);
 	}
 	free(text);
 	return rc;
@@ -197,8 +200,8 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int page,
 static bool tiff_has_page(const l_uint8 *data, size_t len, int n)
 {
 	l_int32 w;
-	return readHeaderMemTiff(data, len, n, &w, NULL, NULL, NULL, NULL,
-				 NULL, NULL) == 0;
+	return readHeaderMemTiff(data, len, n, &w, NULL, NULL, NULL, NULL, NULL,
+				 NULL) == 0;
 }
 
 /* Reads and OCRs every page of a TIFF, one at a time. */
@@ -219,7 +222,8 @@ static cs_code read_tiff(ex_job *job, size_t part, const l_uint8 *data,
 		if (ex_job_expired(job)) {
 			mark(job, part, EX_PARTIAL,
 			     "wall-time limit (wall_seconds %g) reached at "
-			     "page %d", lim->wall_seconds, n + 1);
+			     "page %d",
+			     lim->wall_seconds, n + 1);
 			goto done;
 		}
 		if (too_large(job, part, (uint64_t)w * (uint64_t)h))
@@ -227,7 +231,8 @@ static cs_code read_tiff(ex_job *job, size_t part, const l_uint8 *data,
 		PIX *pix = pixReadMemTiff(data, len, n);
 		if (!pix) {
 			mark(job, part, EX_PARTIAL,
-			     "page %d: corrupt: cannot decode the image", n + 1);
+			     "page %d: corrupt: cannot decode the image",
+			     n + 1);
 			continue;
 		}
 		if (!ocr && !(ocr = engine(job, part, &rc))) {
@@ -269,7 +274,8 @@ static cs_code read_single(ex_job *job, size_t part, const l_uint8 *data,
 		}
 	} else {
 		l_int32 f, w, h, bps, spp, cmap;
-		if (pixReadHeaderMem(data, len, &f, &w, &h, &bps, &spp, &cmap)) {
+		if (pixReadHeaderMem(data, len, &f, &w, &h, &bps, &spp,
+				     &cmap)) {
 			mark(job, part, EX_UNSCANNABLE,
 			     "corrupt: cannot read the image header");
 			return CS_OK;
@@ -285,10 +291,10 @@ static cs_code read_single(ex_job *job, size_t part, const l_uint8 *data,
 	 */
 	l_int32 warnings = 0;
 	PIX *pix = format == IFF_JFIF_JPEG
-			   ? pixReadMemJpeg(data, len, 0, 1, &warnings,
-					    L_JPEG_READ_LUMINANCE |
-						    L_JPEG_CONTINUE_WITH_BAD_DATA)
-			   : pixReadMem(data, len);
+		       ? pixReadMemJpeg(data, len, 0, 1, &warnings,
+					L_JPEG_READ_LUMINANCE |
+					    L_JPEG_CONTINUE_WITH_BAD_DATA)
+		       : pixReadMem(data, len);
 	if (!pix) {
 		mark(job, part, EX_UNSCANNABLE,
 		     "corrupt: cannot decode the image");
@@ -297,7 +303,8 @@ static cs_code read_single(ex_job *job, size_t part, const l_uint8 *data,
 	if (warnings > 0)
 		mark(job, part, EX_PARTIAL,
 		     "corrupt: damaged JPEG data (%d warnings); read what "
-		     "decoded", warnings);
+		     "decoded",
+		     warnings);
 	bool read = false;
 	ex_ocr *ocr = engine(job, part, &rc);
 	if (ocr)
@@ -321,7 +328,7 @@ static cs_code image_extract(ex_job *job, size_t part, const void *data,
 }
 
 const ex_handler ex_handler_image = {
-	.name = "image",
-	.accepts = image_accepts,
-	.extract = image_extract,
+    .name = "image",
+    .accepts = image_accepts,
+    .extract = image_extract,
 };

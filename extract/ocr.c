@@ -62,7 +62,8 @@ struct ex_ocr {
 static void serial_openmp(void)
 {
 	void (*set_levels)(int);
-	*(void **)&set_levels = dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
+	*(void **)&set_levels =
+	    dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
 	if (set_levels)
 		set_levels(0);
 }
@@ -88,10 +89,10 @@ cs_code ex_ocr_new(const char *langs, const char *tessdata, ex_ocr **out,
 	/* Before Init, so that loading is quiet too. */
 	TessBaseAPISetVariable(ocr->api, "debug_file", "/dev/null");
 	if (TessBaseAPIInit3(ocr->api, tessdata, langs) != 0) {
-		rc = cs_fail(err, CS_EBACKEND,
-			     "OCR: cannot load Tesseract language data \"%s\"%s%s",
-			     langs, tessdata ? " from " : "",
-			     tessdata ? tessdata : "");
+		rc = cs_fail(
+		    err, CS_EBACKEND,
+		    "OCR: cannot load Tesseract language data \"%s\"%s%s",
+		    langs, tessdata ? " from " : "", tessdata ? tessdata : "");
 		goto done;
 	}
 	/* The API's default is one uniform block; pages have layout. */
@@ -201,16 +202,17 @@ cs_code ex_ocr_pix(ex_ocr *ocr, PIX *pix, double seconds, char **text,
 	double start = now();
 	/* The monitor keeps an absolute end time: reset it for every page. */
 	double ms = seconds > 0 ? seconds * 1000 : 1e9;
-	TessMonitorSetDeadlineMSecs(ocr->monitor,
-				    (int)(ms < 1 ? 1 : ms > 1e9 ? 1e9 : ms));
+	TessMonitorSetDeadlineMSecs(ocr->monitor, (int)(ms < 1	   ? 1
+							: ms > 1e9 ? 1e9
+								   : ms));
 	if (TessBaseAPIRecognize(ocr->api, ocr->monitor) != 0) {
 		if (seconds > 0 && now() - start >= seconds)
 			rc = cs_fail(err, CS_ETIMEOUT,
-				     "OCR: time limit (%g s) reached",
-				     seconds);
+				     "OCR: time limit (%g s) reached", seconds);
 		else
-			rc = cs_fail(err, CS_EBACKEND,
-				     "OCR: Tesseract could not recognise the page");
+			rc = cs_fail(
+			    err, CS_EBACKEND,
+			    "OCR: Tesseract could not recognise the page");
 		goto done;
 	}
 	raw = TessBaseAPIGetUTF8Text(ocr->api);

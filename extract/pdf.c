@@ -62,9 +62,9 @@
 #define LOW_CONFIDENCE 60.0f
 
 typedef enum layer {
-	LAYER_GOOD,    /* use the text layer alone */
-	LAYER_THIN,    /* use the text layer and OCR the page */
-	LAYER_NONE,    /* no text layer worth keeping: OCR the page */
+	LAYER_GOOD, /* use the text layer alone */
+	LAYER_THIN, /* use the text layer and OCR the page */
+	LAYER_NONE, /* no text layer worth keeping: OCR the page */
 } layer;
 
 static bool pdf_accepts(const char *mime, const void *data, size_t len)
@@ -119,15 +119,14 @@ static bool thin(size_t good, double pw, double ph)
 
 /* The one picture that makes up a scanned page, if there is one. */
 typedef struct scan {
-	bool single;     /* one picture covers (nearly) all of the page */
-	gint id;         /* its image id on the page */
+	bool single;	 /* one picture covers (nearly) all of the page */
+	gint id;	 /* its image id on the page */
 	double width_pt; /* its width as placed, in points */
 } scan;
 
 /* Share of the page area covered by pictures; *sc says whether one
  * picture is the whole page. */
-static double picture_share(PopplerPage *page, double pw, double ph,
-			    scan *sc)
+static double picture_share(PopplerPage *page, double pw, double ph, scan *sc)
 {
 	GList *maps = poppler_page_get_image_mapping(page);
 	double covered = 0, area = pw * ph;
@@ -138,8 +137,8 @@ static double picture_share(PopplerPage *page, double pw, double ph,
 		double h = fabs(m->area.y2 - m->area.y1);
 		covered += w * h;
 		if (n == 1 && area > 0 && w * h >= FULL_PAGE_SHARE * area)
-			*sc = (scan){.single = true, .id = m->image_id,
-				     .width_pt = w};
+			*sc = (scan){
+			    .single = true, .id = m->image_id, .width_pt = w};
 	}
 	poppler_page_free_image_mapping(maps);
 	return area > 0 ? covered / area : 0;
@@ -170,8 +169,8 @@ static PIX *surface_to_pix(cairo_surface_t *s)
 	int h = cairo_image_surface_get_height(s);
 	if (f != CAIRO_FORMAT_ARGB32 && f != CAIRO_FORMAT_RGB24) {
 		/* Other formats (A1, A8, RGB16...) painted on white first. */
-		cairo_surface_t *rgb = cairo_image_surface_create(
-			CAIRO_FORMAT_RGB24, w, h);
+		cairo_surface_t *rgb =
+		    cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 		cairo_t *cr = cairo_create(rgb);
 		cairo_set_source_rgb(cr, 1, 1, 1);
 		cairo_paint(cr);
@@ -179,8 +178,8 @@ static PIX *surface_to_pix(cairo_surface_t *s)
 		cairo_paint(cr);
 		cairo_destroy(cr);
 		PIX *pix = cairo_surface_status(rgb) == CAIRO_STATUS_SUCCESS
-				   ? surface_to_pix(rgb)
-				   : NULL;
+			       ? surface_to_pix(rgb)
+			       : NULL;
 		cairo_surface_destroy(rgb);
 		return pix;
 	}
@@ -192,12 +191,14 @@ static PIX *surface_to_pix(cairo_surface_t *s)
 	l_uint32 *lines = pixGetData(pix);
 	l_int32 wpl = pixGetWpl(pix);
 	for (int y = 0; y < h; y++) {
-		const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
+		const uint32_t *row =
+		    (const uint32_t *)(data + (size_t)y * stride);
 		l_uint32 *line = lines + (size_t)y * wpl;
 		for (int x = 0; x < w; x++) {
 			uint32_t v = row[x];
 			/* Premultiplied: adding the missing alpha is white. */
-			uint32_t lift = f == CAIRO_FORMAT_ARGB32 ? 255 - (v >> 24) : 0;
+			uint32_t lift =
+			    f == CAIRO_FORMAT_ARGB32 ? 255 - (v >> 24) : 0;
 			uint32_t r = ((v >> 16) & 0xff) + lift;
 			uint32_t g = ((v >> 8) & 0xff) + lift;
 			uint32_t b = (v & 0xff) + lift;
@@ -222,8 +223,8 @@ static PIX *render(PopplerPage *page, double pw, double ph, size_t max_pixels)
 	double w = ceil(pw * scale), h = ceil(ph * scale);
 	if (w < 1 || h < 1 || w > 32767 || h > 32767)
 		return NULL; /* cairo's limit */
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-							(int)w, (int)h);
+	cairo_surface_t *s =
+	    cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h);
 	cairo_t *cr = cairo_create(s);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
@@ -280,7 +281,8 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int pageno,
 			cairo_surface_destroy(s);
 			/* The scan's resolution, from its size as placed. */
 			if (pix && sc->width_pt > 0) {
-				l_int32 dpi = (l_int32)lround(w * 72.0 / sc->width_pt);
+				l_int32 dpi =
+				    (l_int32)lround(w * 72.0 / sc->width_pt);
 				pixSetResolution(pix, dpi, dpi);
 			}
 		}
@@ -314,7 +316,8 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int pageno,
 		}
 	}
 	if (best.rc != CS_OK) {
-		mark(job, part, EX_PARTIAL, "page %d: %s", pageno, best.err.msg);
+		mark(job, part, EX_PARTIAL, "page %d: %s", pageno,
+		     best.err.msg);
 		goto done;
 	}
 	*read = true;
@@ -334,8 +337,8 @@ done:
 }
 
 /* Reads page i (0-based): its text layer, or OCR when that is poor. */
-static cs_code read_page(ex_job *job, PopplerDocument *pdf, size_t part,
-			 int i, ex_ocr **ocr, bool *read)
+static cs_code read_page(ex_job *job, PopplerDocument *pdf, size_t part, int i,
+			 ex_ocr **ocr, bool *read)
 {
 	cs_code rc = CS_OK;
 	PopplerPage *page = poppler_document_get_page(pdf, i);
@@ -374,8 +377,8 @@ static cs_code read_page(ex_job *job, PopplerDocument *pdf, size_t part,
 				     err.msg);
 		}
 		if (*ocr)
-			rc = ocr_page(job, *ocr, part, i + 1, page, pw, ph,
-				      &sc, read);
+			rc = ocr_page(job, *ocr, part, i + 1, page, pw, ph, &sc,
+				      read);
 	}
 	g_free(text);
 	g_object_unref(page);
@@ -394,8 +397,7 @@ static gboolean collect(const gchar *buf, gsize count, gpointer data,
 	return TRUE;
 }
 
-static cs_code read_attachments(ex_job *job, PopplerDocument *pdf,
-				size_t part)
+static cs_code read_attachments(ex_job *job, PopplerDocument *pdf, size_t part)
 {
 	cs_code rc = CS_OK;
 	if (!poppler_document_has_attachments(pdf))
@@ -420,8 +422,8 @@ static cs_code read_attachments(ex_job *job, PopplerDocument *pdf,
 			     gerr ? gerr->message : "cannot be read");
 			g_clear_error(&gerr);
 		} else {
-			rc = ex_job_child(job, part, name, buf.data ? buf.data : "",
-					  buf.len);
+			rc = ex_job_child(job, part, name,
+					  buf.data ? buf.data : "", buf.len);
 		}
 		cs_buf_free(&buf);
 	}
@@ -446,7 +448,8 @@ static cs_code pdf_extract(ex_job *job, size_t part, const void *data,
 	 * freed stream and crash.
 	 */
 	GBytes *bytes = g_bytes_new_static(data, len);
-	PopplerDocument *pdf = poppler_document_new_from_bytes(bytes, NULL, &gerr);
+	PopplerDocument *pdf =
+	    poppler_document_new_from_bytes(bytes, NULL, &gerr);
 	if (!pdf) {
 		if (gerr && g_error_matches(gerr, POPPLER_ERROR,
 					    POPPLER_ERROR_ENCRYPTED))
@@ -463,7 +466,8 @@ static cs_code pdf_extract(ex_job *job, size_t part, const void *data,
 		if (ex_job_expired(job)) {
 			mark(job, part, EX_PARTIAL,
 			     "wall-time limit (wall_seconds %g) reached at "
-			     "page %d of %d", lim->wall_seconds, i + 1, pages);
+			     "page %d of %d",
+			     lim->wall_seconds, i + 1, pages);
 			break;
 		}
 		rc = read_page(job, pdf, part, i, &ocr, &read);
@@ -493,7 +497,7 @@ done:
 }
 
 const ex_handler ex_handler_pdf = {
-	.name = "pdf",
-	.accepts = pdf_accepts,
-	.extract = pdf_extract,
+    .name = "pdf",
+    .accepts = pdf_accepts,
+    .extract = pdf_extract,
 };

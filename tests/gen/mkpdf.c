@@ -103,7 +103,8 @@ int main(int argc, char **argv)
 				"image:PNG|junk:PNG...\n");
 		return 2;
 	}
-	cairo_surface_t *pdf = cairo_pdf_surface_create(argv[1], PAGE_W, PAGE_H);
+	cairo_surface_t *pdf =
+	    cairo_pdf_surface_create(argv[1], PAGE_W, PAGE_H);
 	cairo_t *cr = cairo_create(pdf);
 	int rc = 0;
 	for (int i = 2; i < argc && rc == 0; i++) {
@@ -132,7 +133,8 @@ int main(int argc, char **argv)
 	cairo_destroy(cr);
 	cairo_surface_finish(pdf);
 	if (rc == 0 && cairo_surface_status(pdf) != CAIRO_STATUS_SUCCESS)
-		rc = fail("cairo", cairo_status_to_string(cairo_surface_status(pdf)));
+		rc = fail("cairo",
+			  cairo_status_to_string(cairo_surface_status(pdf)));
 	cairo_surface_destroy(pdf);
 	return rc;
 }

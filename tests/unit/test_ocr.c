@@ -111,13 +111,16 @@ static char *squeeze(const char *s)
 static void dump(const ex_doc *d)
 {
 	for (size_t i = 0; i < ex_doc_part_count(d); i++)
-		print_message("part %zu %s: %s %s\n", i, ex_doc_part(d, i)->path,
-			      ex_status_name(ex_doc_part(d, i)->status),
-			      ex_doc_part(d, i)->reason ? ex_doc_part(d, i)->reason : "");
+		print_message(
+		    "part %zu %s: %s %s\n", i, ex_doc_part(d, i)->path,
+		    ex_status_name(ex_doc_part(d, i)->status),
+		    ex_doc_part(d, i)->reason ? ex_doc_part(d, i)->reason : "");
 	for (size_t i = 0; i < ex_doc_segment_count(d); i++) {
 		const ex_segment *g = ex_doc_segment(d, i);
-		print_message("segment %zu (part %zu, page %d, ocr %d, conf %.0f): [%s]\n",
-			      i, g->part, g->page, g->ocr, g->ocr_confidence, g->text);
+		print_message("segment %zu (part %zu, page %d, ocr %d, conf "
+			      "%.0f): [%s]\n",
+			      i, g->part, g->page, g->ocr, g->ocr_confidence,
+			      g->text);
 	}
 }
 
@@ -138,32 +141,33 @@ static bool page_has(const ex_doc *d, int page, const char *phrase)
 	return found;
 }
 
-#define READS(d, page, phrase)                                                  \
-	do {                                                                    \
-		if (!page_has(d, page, phrase)) {                               \
-			dump(d);                                                \
-			fail_msg("page %d does not read [%s]", page, phrase);   \
-		}                                                               \
+#define READS(d, page, phrase)                                                 \
+	do {                                                                   \
+		if (!page_has(d, page, phrase)) {                              \
+			dump(d);                                               \
+			fail_msg("page %d does not read [%s]", page, phrase);  \
+		}                                                              \
 	} while (0)
-#define STATUS(d, s)                                                            \
-	do {                                                                    \
-		if (ex_doc_part(d, 0)->status != (s)) {                         \
-			dump(d);                                                \
-			fail_msg("status %s, not %s",                           \
-				 ex_status_name(ex_doc_part(d, 0)->status),     \
-				 ex_status_name(s));                            \
-		}                                                               \
+#define STATUS(d, s)                                                           \
+	do {                                                                   \
+		if (ex_doc_part(d, 0)->status != (s)) {                        \
+			dump(d);                                               \
+			fail_msg("status %s, not %s",                          \
+				 ex_status_name(ex_doc_part(d, 0)->status),    \
+				 ex_status_name(s));                           \
+		}                                                              \
 	} while (0)
-#define REASON(d, s)                                                            \
-	do {                                                                    \
-		const char *r_ = ex_doc_part(d, 0)->reason;                     \
-		if (!r_ || !strstr(r_, s))                                      \
-			fail_msg("reason [%s] lacks [%s]", r_ ? r_ : "(none)", s); \
+#define REASON(d, s)                                                           \
+	do {                                                                   \
+		const char *r_ = ex_doc_part(d, 0)->reason;                    \
+		if (!r_ || !strstr(r_, s))                                     \
+			fail_msg("reason [%s] lacks [%s]", r_ ? r_ : "(none)", \
+				 s);                                           \
 	} while (0)
-#define NEEDS_OCR()                                                             \
-	do {                                                                    \
-		if (skip_ocr)                                                   \
-			skip();                                                 \
+#define NEEDS_OCR()                                                            \
+	do {                                                                   \
+		if (skip_ocr)                                                  \
+			skip();                                                \
 	} while (0)
 
 /* Every segment is OCR of a page, with a confidence that reads well. */
@@ -178,7 +182,8 @@ static void all_ocr(const ex_doc *d, size_t want_segments)
 		const ex_segment *g = ex_doc_segment(d, i);
 		assert_true(g->ocr);
 		assert_int_equal(g->page, (int)i + 1);
-		assert_true(g->ocr_confidence >= 60 && g->ocr_confidence <= 100);
+		assert_true(g->ocr_confidence >= 60 &&
+			    g->ocr_confidence <= 100);
 	}
 }
 
@@ -215,10 +220,11 @@ static int setup(void **state)
 		 env && *env ? env : "build/fixtures");
 	snprintf(path, sizeof path, "%s/scans.stamp", fixtures);
 	if (stale(path)) {
-		snprintf(cmd, sizeof cmd, "sh tests/make-scans.sh '%s' >/dev/null",
-			 fixtures);
+		snprintf(cmd, sizeof cmd,
+			 "sh tests/make-scans.sh '%s' >/dev/null", fixtures);
 		if (system(cmd) != 0) {
-			print_error("cannot make the scans (run from the source tree)\n");
+			print_error("cannot make the scans (run from the "
+				    "source tree)\n");
 			return -1;
 		}
 	}
@@ -237,8 +243,9 @@ static void test_huge_png_refused_from_header(void **state)
 {
 	ex_doc *d = extract("huge.png");
 	STATUS(d, EX_UNSCANNABLE);
-	assert_string_equal(ex_doc_part(d, 0)->reason,
-			    "image too large (10000000000 pixels, limit 100000000)");
+	assert_string_equal(
+	    ex_doc_part(d, 0)->reason,
+	    "image too large (10000000000 pixels, limit 100000000)");
 	assert_int_equal(ex_doc_segment_count(d), 0);
 	if (last_seconds > 0.05 * SLOWDOWN)
 		fail_msg("took %.3f s", last_seconds);
@@ -456,20 +463,20 @@ static void test_ocr_deadline_and_reuse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_huge_png_refused_from_header),
-		cmocka_unit_test(test_huge_gif_frame_refused),
-		cmocka_unit_test(test_pixel_limit_configured),
-		cmocka_unit_test(test_truncated_png_is_corrupt),
-		cmocka_unit_test(test_missing_language_data),
-		cmocka_unit_test(test_png_page),
-		cmocka_unit_test(test_photo_tilted_noisy),
-		cmocka_unit_test(test_small_image_scaled_up),
-		cmocka_unit_test(test_tiff_pages),
-		cmocka_unit_test(test_tiff_page_limit),
-		cmocka_unit_test(test_gif_and_webp),
-		cmocka_unit_test(test_low_confidence_is_reported),
-		cmocka_unit_test(test_truncated_jpeg_reads_what_is_there),
-		cmocka_unit_test(test_ocr_deadline_and_reuse),
+	    cmocka_unit_test(test_huge_png_refused_from_header),
+	    cmocka_unit_test(test_huge_gif_frame_refused),
+	    cmocka_unit_test(test_pixel_limit_configured),
+	    cmocka_unit_test(test_truncated_png_is_corrupt),
+	    cmocka_unit_test(test_missing_language_data),
+	    cmocka_unit_test(test_png_page),
+	    cmocka_unit_test(test_photo_tilted_noisy),
+	    cmocka_unit_test(test_small_image_scaled_up),
+	    cmocka_unit_test(test_tiff_pages),
+	    cmocka_unit_test(test_tiff_page_limit),
+	    cmocka_unit_test(test_gif_and_webp),
+	    cmocka_unit_test(test_low_confidence_is_reported),
+	    cmocka_unit_test(test_truncated_jpeg_reads_what_is_there),
+	    cmocka_unit_test(test_ocr_deadline_and_reuse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -106,14 +106,17 @@ static char *squeeze(const char *s)
 static void dump(const ex_doc *d)
 {
 	for (size_t i = 0; i < ex_doc_part_count(d); i++)
-		print_message("part %zu %s (%s): %s %s\n", i, ex_doc_part(d, i)->path,
-			      ex_doc_part(d, i)->type,
-			      ex_status_name(ex_doc_part(d, i)->status),
-			      ex_doc_part(d, i)->reason ? ex_doc_part(d, i)->reason : "");
+		print_message(
+		    "part %zu %s (%s): %s %s\n", i, ex_doc_part(d, i)->path,
+		    ex_doc_part(d, i)->type,
+		    ex_status_name(ex_doc_part(d, i)->status),
+		    ex_doc_part(d, i)->reason ? ex_doc_part(d, i)->reason : "");
 	for (size_t i = 0; i < ex_doc_segment_count(d); i++) {
 		const ex_segment *g = ex_doc_segment(d, i);
-		print_message("segment %zu (part %zu, page %d, ocr %d, conf %.0f): [%s]\n",
-			      i, g->part, g->page, g->ocr, g->ocr_confidence, g->text);
+		print_message("segment %zu (part %zu, page %d, ocr %d, conf "
+			      "%.0f): [%s]\n",
+			      i, g->part, g->page, g->ocr, g->ocr_confidence,
+			      g->text);
 	}
 }
 
@@ -155,32 +158,33 @@ static const ex_segment *page_segment(const ex_doc *d, int page)
 	return found;
 }
 
-#define READS(d, page, phrase)                                                  \
-	do {                                                                    \
-		if (!page_has(d, 0, page, phrase)) {                            \
-			dump(d);                                                \
-			fail_msg("page %d does not read [%s]", page, phrase);   \
-		}                                                               \
+#define READS(d, page, phrase)                                                 \
+	do {                                                                   \
+		if (!page_has(d, 0, page, phrase)) {                           \
+			dump(d);                                               \
+			fail_msg("page %d does not read [%s]", page, phrase);  \
+		}                                                              \
 	} while (0)
-#define STATUS(d, s)                                                            \
-	do {                                                                    \
-		if (ex_doc_part(d, 0)->status != (s)) {                         \
-			dump(d);                                                \
-			fail_msg("status %s, not %s",                           \
-				 ex_status_name(ex_doc_part(d, 0)->status),     \
-				 ex_status_name(s));                            \
-		}                                                               \
+#define STATUS(d, s)                                                           \
+	do {                                                                   \
+		if (ex_doc_part(d, 0)->status != (s)) {                        \
+			dump(d);                                               \
+			fail_msg("status %s, not %s",                          \
+				 ex_status_name(ex_doc_part(d, 0)->status),    \
+				 ex_status_name(s));                           \
+		}                                                              \
 	} while (0)
-#define REASON(d, s)                                                            \
-	do {                                                                    \
-		const char *r_ = ex_doc_part(d, 0)->reason;                     \
-		if (!r_ || !strstr(r_, s))                                      \
-			fail_msg("reason [%s] lacks [%s]", r_ ? r_ : "(none)", s); \
+#define REASON(d, s)                                                           \
+	do {                                                                   \
+		const char *r_ = ex_doc_part(d, 0)->reason;                    \
+		if (!r_ || !strstr(r_, s))                                     \
+			fail_msg("reason [%s] lacks [%s]", r_ ? r_ : "(none)", \
+				 s);                                           \
 	} while (0)
-#define NEEDS_OCR()                                                             \
-	do {                                                                    \
-		if (skip_ocr)                                                   \
-			skip();                                                 \
+#define NEEDS_OCR()                                                            \
+	do {                                                                   \
+		if (skip_ocr)                                                  \
+			skip();                                                \
 	} while (0)
 
 /* page is OCR text with a confidence that reads well. */
@@ -192,8 +196,12 @@ static void ocr_page(const ex_doc *d, int page)
 }
 
 #define ZH1 "稀土萃取分离工艺技术"
-#define ZH1_EXACT "本合同项下乙方向甲方转让稀土萃取分离工艺技术及钕铁硼永磁材料制备技术。"
-#define EN1 "Licensor shall transfer the lithium iron phosphate cathode preparation process."
+#define ZH1_EXACT                                                                                                \
+	"本合同项下乙方向甲方转让稀土萃取分离工艺技术及钕铁硼永磁材料制备技术" \
+	"。"
+#define EN1                                                                    \
+	"Licensor shall transfer the lithium iron phosphate cathode "          \
+	"preparation process."
 #define ZH2 "无人机飞行控制技术"
 #define EN2 "Scope of the licensed technology"
 
@@ -224,10 +232,11 @@ static int setup(void **state)
 		 env && *env ? env : "build/fixtures");
 	snprintf(path, sizeof path, "%s/scans.stamp", fixtures);
 	if (stale(path)) {
-		snprintf(cmd, sizeof cmd, "sh tests/make-scans.sh '%s' >/dev/null",
-			 fixtures);
+		snprintf(cmd, sizeof cmd,
+			 "sh tests/make-scans.sh '%s' >/dev/null", fixtures);
 		if (system(cmd) != 0) {
-			print_error("cannot make the scans (run from the source tree)\n");
+			print_error("cannot make the scans (run from the "
+				    "source tree)\n");
 			return -1;
 		}
 	}
@@ -254,7 +263,8 @@ static void test_text_layer(void **state)
 	/* Exact, not merely close: no OCR was involved. */
 	assert_non_null(strstr(p1->text, ZH1_EXACT));
 	assert_non_null(strstr(p1->text, EN1));
-	assert_non_null(strstr(p2->text, "附件二：许可技术范围包括无人机飞行控制技术"));
+	assert_non_null(
+	    strstr(p2->text, "附件二：许可技术范围包括无人机飞行控制技术"));
 	assert_null(strstr(p1->text, "附件二"));
 	if (last_seconds > 1.0 * SLOWDOWN)
 		fail_msg("took %.3f s", last_seconds);
@@ -281,8 +291,10 @@ static void test_fifty_pages_fast(void **state)
 	for (int p = 1; p <= 50; p++)
 		assert_false(page_segment(d, p)->ocr);
 	/* Pages 1 and 11 hold the same text (the ten pages repeat). */
-	assert_string_equal(page_segment(d, 1)->text, page_segment(d, 11)->text);
-	assert_string_not_equal(page_segment(d, 1)->text, page_segment(d, 2)->text);
+	assert_string_equal(page_segment(d, 1)->text,
+			    page_segment(d, 11)->text);
+	assert_string_not_equal(page_segment(d, 1)->text,
+				page_segment(d, 2)->text);
 	if (last_seconds > 1.0 * SLOWDOWN)
 		fail_msg("took %.3f s", last_seconds);
 	ex_doc_free(d);
@@ -293,8 +305,9 @@ static void test_page_limit(void **state)
 	ex_ctx *c = ctx_with((ex_limits){.max_pages = 1}, NULL);
 	ex_doc *d = extract_with(c, "text.pdf");
 	STATUS(d, EX_PARTIAL);
-	assert_string_equal(ex_doc_part(d, 0)->reason,
-			    "page limit (max_pages 1) reached; 1 of 2 pages read");
+	assert_string_equal(
+	    ex_doc_part(d, 0)->reason,
+	    "page limit (max_pages 1) reached; 1 of 2 pages read");
 	assert_int_equal(ex_doc_segment_count(d), 1);
 	assert_int_equal(ex_doc_segment(d, 0)->page, 1);
 	ex_doc_free(d);
@@ -350,7 +363,8 @@ static void test_attachment(void **state)
 	assert_int_equal(ex_doc_part_count(d), 2);
 	assert_string_equal(ex_doc_part(d, 1)->path, "attach.pdf > notes.txt");
 	assert_int_equal(ex_doc_part(d, 1)->status, EX_OK);
-	assert_true(page_has(d, 0, 1, "Technical annex, see the attached notes."));
+	assert_true(
+	    page_has(d, 0, 1, "Technical annex, see the attached notes."));
 	assert_true(page_has(d, 1, 0, "附件说明：稀土萃取分离工艺技术参数表"));
 	ex_doc_free(d);
 }
@@ -415,18 +429,18 @@ static void test_mixed_pages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_layer),
-		cmocka_unit_test(test_text_layer_needs_no_ocr),
-		cmocka_unit_test(test_fifty_pages_fast),
-		cmocka_unit_test(test_page_limit),
-		cmocka_unit_test(test_encrypted),
-		cmocka_unit_test(test_empty_user_password_opens),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_garbage_after_header),
-		cmocka_unit_test(test_attachment),
-		cmocka_unit_test(test_scan_without_ocr_is_unscannable),
-		cmocka_unit_test(test_scanned_pages),
-		cmocka_unit_test(test_mixed_pages),
+	    cmocka_unit_test(test_text_layer),
+	    cmocka_unit_test(test_text_layer_needs_no_ocr),
+	    cmocka_unit_test(test_fifty_pages_fast),
+	    cmocka_unit_test(test_page_limit),
+	    cmocka_unit_test(test_encrypted),
+	    cmocka_unit_test(test_empty_user_password_opens),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_garbage_after_header),
+	    cmocka_unit_test(test_attachment),
+	    cmocka_unit_test(test_scan_without_ocr_is_unscannable),
+	    cmocka_unit_test(test_scanned_pages),
+	    cmocka_unit_test(test_mixed_pages),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
