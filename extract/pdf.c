@@ -390,8 +390,9 @@ static gboolean collect(const gchar *buf, gsize count, gpointer data,
 			GError **error)
 {
 	if (cs_buf_add(data, buf, count) != CS_OK) {
-		g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
-				    "larger than the limit");
+		g_set_error_literal(
+		    error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+		    "expanded-bytes limit (max_expanded) reached");
 		return FALSE;
 	}
 	return TRUE;
