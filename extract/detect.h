@@ -68,6 +68,10 @@ cs_code ex_buf_fill(cs_buf *b, const void *data, size_t len);
 cs_code ex_job_text(ex_job *job, size_t part, int page, const char *text,
 		    size_t len);
 
+/* The same for text that came from OCR, with its mean confidence. */
+cs_code ex_job_ocr_text(ex_job *job, size_t part, int page, bool ocr,
+			float confidence, const char *text, size_t len);
+
 /* Bytes of text the document may still take. */
 size_t ex_job_text_left(const ex_job *job);
 

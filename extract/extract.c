@@ -206,6 +206,12 @@ size_t ex_job_expand_left(const ex_job *job)
 cs_code ex_job_text(ex_job *job, size_t part, int page, const char *text,
 		    size_t len)
 {
+	return ex_job_ocr_text(job, part, page, false, 0, text, len);
+}
+
+cs_code ex_job_ocr_text(ex_job *job, size_t part, int page, bool ocr,
+			float confidence, const char *text, size_t len)
+{
 	size_t left = ex_job_text_left(job);
 	if (len > left) {
 		char why[128];
@@ -218,7 +224,7 @@ cs_code ex_job_text(ex_job *job, size_t part, int page, const char *text,
 			len--;
 	}
 	job->text += len;
-	return ex_doc_add_text(job->doc, part, page, false, 0, text, len);
+	return ex_doc_add_text(job->doc, part, page, ocr, confidence, text, len);
 }
 
 bool ex_job_full(ex_job *job, size_t part)

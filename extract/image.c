@@ -27,6 +27,7 @@
 
 #include <leptonica/allheaders.h>
 
+#include "detect.h"
 #include "handler.h"
 #include "ocr.h"
 
@@ -170,7 +171,6 @@ static ex_ocr *engine(ex_job *job, size_t part, cs_code *rc)
 static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int page,
 			PIX *pix, ex_status on_fail, bool *read)
 {
-	ex_doc *doc = ex_job_doc(job);
 	char *text = NULL;
 	float conf = 0;
 	cs_error err;
@@ -186,7 +186,7 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int page,
 	size_t len = strlen(text);
 	/* Tesseract returns a bare newline for a page without text. */
 	if (strspn(text, " \t\r\n\f") < len) {
-		rc = ex_doc_add_text(doc, part, page, true, conf, text, len);
+		rc = ex_job_ocr_text(job, part, page, true, conf, text, len);
 		if (rc == CS_OK && conf < LOW_CONFIDENCE)
 			mark(job, part, EX_PARTIAL,
 			     "low OCR confidence (%.0f) on page %d", conf,

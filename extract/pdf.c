@@ -323,8 +323,8 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int pageno,
 	*read = true;
 	size_t len = strlen(best.text);
 	if (strspn(best.text, " \t\r\n\f") < len) {
-		rc = ex_doc_add_text(ex_job_doc(job), part, pageno, true,
-				     best.conf, best.text, len);
+		rc = ex_job_ocr_text(job, part, pageno, true, best.conf,
+				     best.text, len);
 		if (rc == CS_OK && best.conf < LOW_CONFIDENCE)
 			mark(job, part, EX_PARTIAL,
 			     "low OCR confidence (%.0f) on page %d", best.conf,
