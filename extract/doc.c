@@ -1,5 +1,7 @@
 #include "doc.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +97,17 @@ void ex_doc_set_status(ex_doc *d, size_t part, ex_status status,
 			p->reason = r;
 		}
 	}
+}
+
+void ex_doc_set_statusf(ex_doc *d, size_t part, ex_status status,
+			const char *fmt, ...)
+{
+	char why[CS_ERROR_MAX + 64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	ex_doc_set_status(d, part, status, why);
 }
 
 cs_code ex_doc_add_text(ex_doc *d, size_t part, int page, bool ocr,

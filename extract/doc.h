@@ -62,6 +62,10 @@ cs_code ex_doc_add_part(ex_doc *d, const char *path, const char *type,
 void ex_doc_set_status(ex_doc *d, size_t part, ex_status status,
 		       const char *reason);
 
+/* ex_doc_set_status with a reason made from a printf format. */
+void ex_doc_set_statusf(ex_doc *d, size_t part, ex_status status,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /*
  * Adds a segment of text from part (copied; len bytes). Empty text is
  * ignored. Errors: CS_ENOMEM.

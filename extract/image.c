@@ -117,26 +117,12 @@ static bool gif_pixels(const uint8_t *p, size_t len, uint64_t *pixels)
 	return true;
 }
 
-/* Marks part with status and a reason made from fmt. */
-static void mark(ex_job *job, size_t part, ex_status status, const char *fmt,
-		 ...) __attribute__((format(printf, 4, 5)));
-static void mark(ex_job *job, size_t part, ex_status status, const char *fmt,
-		 ...)
-{
-	char why[CS_ERROR_MAX + 64];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	ex_doc_set_status(ex_job_doc(job), part, status, why);
-}
-
 static bool too_large(ex_job *job, size_t part, uint64_t pixels)
 {
 	size_t max = ex_job_limits(job)->max_pixels;
 	if (pixels <= max)
 		return false;
-	mark(job, part, EX_UNSCANNABLE,
+	ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE,
 	     "image too large (%llu pixels, limit %zu)",
 	     (unsigned long long)pixels, max);
 	return true;
@@ -156,7 +142,7 @@ static ex_ocr *engine(ex_job *job, size_t part, cs_code *rc)
 		if (err.code == CS_ENOMEM)
 			*rc = CS_ENOMEM;
 		else
-			mark(job, part, EX_UNSCANNABLE, "OCR unavailable: %s",
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE, "OCR unavailable: %s",
 			     err.msg);
 	}
 	return ocr;
@@ -179,7 +165,7 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int page,
 	if (rc == CS_ENOMEM)
 		return rc;
 	if (rc != CS_OK) {
-		mark(job, part, on_fail, "page %d: %s", page, err.msg);
+		ex_doc_set_statusf(ex_job_doc(job), part, on_fail, "page %d: %s", page, err.msg);
 		return CS_OK;
 	}
 	*read = true;
@@ -188,7 +174,7 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int page,
 	if (strspn(text, " \t\r\n\f") < len) {
 		rc = ex_job_ocr_text(job, part, page, true, conf, text, len);
 		if (rc == CS_OK && conf < LOW_CONFIDENCE)
-			mark(job, part, EX_PARTIAL,
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 			     "low OCR confidence (%.0f) on page %d", conf,
 			     page);
 	}
@@ -220,7 +206,7 @@ static cs_code read_tiff(ex_job *job, size_t part, const l_uint8 *data,
 				      NULL, NULL) != 0)
 			break;
 		if (ex_job_expired(job)) {
-			mark(job, part, EX_PARTIAL,
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 			     "wall-time limit (wall_seconds %g) reached at "
 			     "page %d",
 			     lim->wall_seconds, n + 1);
@@ -230,7 +216,7 @@ static cs_code read_tiff(ex_job *job, size_t part, const l_uint8 *data,
 			goto done;
 		PIX *pix = pixReadMemTiff(data, len, n);
 		if (!pix) {
-			mark(job, part, EX_PARTIAL,
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 			     "page %d: corrupt: cannot decode the image",
 			     n + 1);
 			continue;
@@ -245,14 +231,14 @@ static cs_code read_tiff(ex_job *job, size_t part, const l_uint8 *data,
 			goto done;
 	}
 	if (n == 0) {
-		mark(job, part, EX_UNSCANNABLE,
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE,
 		     "corrupt: cannot read the TIFF header");
 	} else if (!any) {
 		const ex_part *p = ex_doc_part(ex_job_doc(job), part);
-		mark(job, part, EX_UNSCANNABLE, "no page could be read (%s)",
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE, "no page could be read (%s)",
 		     p->reason ? p->reason : "no reason given");
 	} else if (n == lim->max_pages && tiff_has_page(data, len, n)) {
-		mark(job, part, EX_PARTIAL,
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 		     "page limit (max_pages %d) reached; later pages not read",
 		     lim->max_pages);
 	}
@@ -268,7 +254,7 @@ static cs_code read_single(ex_job *job, size_t part, const l_uint8 *data,
 	uint64_t pixels;
 	if (format == IFF_GIF) {
 		if (!gif_pixels(data, len, &pixels)) {
-			mark(job, part, EX_UNSCANNABLE,
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE,
 			     "corrupt: broken GIF blocks");
 			return CS_OK;
 		}
@@ -276,7 +262,7 @@ static cs_code read_single(ex_job *job, size_t part, const l_uint8 *data,
 		l_int32 f, w, h, bps, spp, cmap;
 		if (pixReadHeaderMem(data, len, &f, &w, &h, &bps, &spp,
 				     &cmap)) {
-			mark(job, part, EX_UNSCANNABLE,
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE,
 			     "corrupt: cannot read the image header");
 			return CS_OK;
 		}
@@ -296,12 +282,12 @@ static cs_code read_single(ex_job *job, size_t part, const l_uint8 *data,
 					    L_JPEG_CONTINUE_WITH_BAD_DATA)
 		       : pixReadMem(data, len);
 	if (!pix) {
-		mark(job, part, EX_UNSCANNABLE,
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE,
 		     "corrupt: cannot decode the image");
 		return CS_OK;
 	}
 	if (warnings > 0)
-		mark(job, part, EX_PARTIAL,
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 		     "corrupt: damaged JPEG data (%d warnings); read what "
 		     "decoded",
 		     warnings);
@@ -319,7 +305,7 @@ static cs_code image_extract(ex_job *job, size_t part, const void *data,
 	l_int32 format;
 	setMsgSeverity(L_SEVERITY_NONE); /* Leptonica must not print */
 	if (!image_format(data, len, &format)) {
-		mark(job, part, EX_UNSCANNABLE, "unsupported image format");
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE, "unsupported image format");
 		return CS_OK;
 	}
 	if (L_FORMAT_IS_TIFF(format))

@@ -75,20 +75,6 @@ static bool pdf_accepts(const char *mime, const void *data, size_t len)
 	return len >= 5 && !memcmp(data, "%PDF-", 5);
 }
 
-/* Marks part with status and a reason made from fmt. */
-static void mark(ex_job *job, size_t part, ex_status status, const char *fmt,
-		 ...) __attribute__((format(printf, 4, 5)));
-static void mark(ex_job *job, size_t part, ex_status status, const char *fmt,
-		 ...)
-{
-	char why[CS_ERROR_MAX + 64];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	ex_doc_set_status(ex_job_doc(job), part, status, why);
-}
-
 /* Counts the characters of text that carry meaning and those that are
  * junk: private use, replacement, controls, bytes that are not UTF-8. */
 static void count_chars(const char *text, size_t *good, size_t *bad)
@@ -316,7 +302,7 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int pageno,
 		}
 	}
 	if (best.rc != CS_OK) {
-		mark(job, part, EX_PARTIAL, "page %d: %s", pageno,
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL, "page %d: %s", pageno,
 		     best.err.msg);
 		goto done;
 	}
@@ -326,7 +312,7 @@ static cs_code ocr_page(ex_job *job, ex_ocr *ocr, size_t part, int pageno,
 		rc = ex_job_ocr_text(job, part, pageno, true, best.conf,
 				     best.text, len);
 		if (rc == CS_OK && best.conf < LOW_CONFIDENCE)
-			mark(job, part, EX_PARTIAL,
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 			     "low OCR confidence (%.0f) on page %d", best.conf,
 			     pageno);
 	}
@@ -343,7 +329,7 @@ static cs_code read_page(ex_job *job, PopplerDocument *pdf, size_t part, int i,
 	cs_code rc = CS_OK;
 	PopplerPage *page = poppler_document_get_page(pdf, i);
 	if (!page) {
-		mark(job, part, EX_PARTIAL, "page %d: corrupt: cannot be read",
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL, "page %d: corrupt: cannot be read",
 		     i + 1);
 		return CS_OK;
 	}
@@ -372,7 +358,7 @@ static cs_code read_page(ex_job *job, PopplerDocument *pdf, size_t part, int i,
 			if (!*ocr && err.code == CS_ENOMEM)
 				rc = CS_ENOMEM;
 			else if (!*ocr)
-				mark(job, part, EX_PARTIAL,
+				ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 				     "page %d: OCR unavailable: %s", i + 1,
 				     err.msg);
 		}
@@ -419,7 +405,7 @@ static cs_code read_attachments(ex_job *job, PopplerDocument *pdf, size_t part)
 		GError *gerr = NULL;
 		if (!poppler_attachment_save_to_callback(a, collect, &buf,
 							 &gerr)) {
-			mark(job, part, EX_PARTIAL, "attachment %s: %s", name,
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL, "attachment %s: %s", name,
 			     gerr ? gerr->message : "cannot be read");
 			g_clear_error(&gerr);
 		} else {
@@ -454,9 +440,9 @@ static cs_code pdf_extract(ex_job *job, size_t part, const void *data,
 	if (!pdf) {
 		if (gerr && g_error_matches(gerr, POPPLER_ERROR,
 					    POPPLER_ERROR_ENCRYPTED))
-			mark(job, part, EX_UNSCANNABLE, "encrypted");
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE, "encrypted");
 		else
-			mark(job, part, EX_UNSCANNABLE, "corrupt: %s",
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE, "corrupt: %s",
 			     gerr ? gerr->message : "cannot be opened");
 		goto done;
 	}
@@ -465,7 +451,7 @@ static cs_code pdf_extract(ex_job *job, size_t part, const void *data,
 	int i;
 	for (i = 0; i < last && rc == CS_OK; i++) {
 		if (ex_job_expired(job)) {
-			mark(job, part, EX_PARTIAL,
+			ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 			     "wall-time limit (wall_seconds %g) reached at "
 			     "page %d of %d",
 			     lim->wall_seconds, i + 1, pages);
@@ -476,17 +462,17 @@ static cs_code pdf_extract(ex_job *job, size_t part, const void *data,
 	if (rc != CS_OK)
 		goto done;
 	if (pages > lim->max_pages)
-		mark(job, part, EX_PARTIAL,
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_PARTIAL,
 		     "page limit (max_pages %d) reached; %d of %d pages read",
 		     lim->max_pages, lim->max_pages, pages);
 	rc = read_attachments(job, pdf, part);
 	if (rc != CS_OK)
 		goto done;
 	if (pages <= 0) {
-		mark(job, part, EX_UNSCANNABLE, "corrupt: no pages");
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE, "corrupt: no pages");
 	} else if (!read && i == last) {
 		const ex_part *p = ex_doc_part(ex_job_doc(job), part);
-		mark(job, part, EX_UNSCANNABLE, "no page could be read (%s)",
+		ex_doc_set_statusf(ex_job_doc(job), part, EX_UNSCANNABLE, "no page could be read (%s)",
 		     p->reason ? p->reason : "no text");
 	}
 done:
