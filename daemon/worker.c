@@ -20,7 +20,9 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -88,13 +90,19 @@ static int send_msg(worker *w, const char *cmd, json_t *meta, const void *body,
 	json_decref(meta);
 	int more = body ? ZMQ_SNDMORE : 0;
 	int rc = -1;
-	if (zmq_send(w->sock, CD_WPROTO, strlen(CD_WPROTO), ZMQ_SNDMORE) >= 0 &&
+	/* Never block: with the broker gone a DEALER would wait forever, and
+	 * the worker would never see its SIGTERM. A message that cannot go
+	 * is lost; the broker's deadlines cover that. */
+	if (zmq_send(w->sock, CD_WPROTO, strlen(CD_WPROTO),
+		     ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
 	    zmq_send(w->sock, cmd, strlen(cmd), ZMQ_SNDMORE) >= 0 &&
 	    zmq_send(w->sock, text ? text : "{}", text ? strlen(text) : 2, more) >= 0)
 		rc = body ? (zmq_send(w->sock, body, body_len, 0) >= 0 ? 0 : -1) : 0;
 	free(text);
 	if (rc)
-		cd_log(CD_LOG_ERR, "send %s: %s", cmd, zmq_strerror(zmq_errno()));
+		cd_log(strcmp(cmd, CD_W_HEARTBEAT) ? CD_LOG_WARNING : CD_LOG_DEBUG,
+		       "cannot send %s to the broker: %s", cmd,
+		       zmq_strerror(zmq_errno()));
 	return rc;
 }
 
@@ -311,9 +319,17 @@ int cd_worker_run(const cd_config *c)
 
 	int status = 1;
 	cs_error err;
+	pid_t parent = getppid();
 	if (read_keys(&w, &err) || cd_limit_memory(c->worker_memory, &err) ||
 	    cd_priv_drop(c->user, NULL, &err) || cd_sig_init(&err)) {
 		cd_log(CD_LOG_ERR, "%s", err.msg);
+		goto done;
+	}
+	/* Changing user clears the parent-death signal the pool asked for:
+	 * ask again, and go if the parent is already gone. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent) {
+		cd_log(CD_LOG_WARNING, "the process that started us is gone");
 		goto done;
 	}
 	if (load_engine(c, &w.engine, &err)) {
@@ -321,10 +337,13 @@ int cd_worker_run(const cd_config *c)
 		status = 3;
 		goto done;
 	}
-	if (setup_socket(&w, &err) || send_ready(&w)) {
+	if (setup_socket(&w, &err)) {
 		cd_log(CD_LOG_ERR, "%s", err.msg);
 		goto done;
 	}
+	/* If READY cannot go yet, the broker's RESET to our first heartbeat
+	 * asks for it again. */
+	send_ready(&w);
 	cd_log(CD_LOG_DEBUG, "ready on %s", c->connect);
 	loop(&w);
 	send_msg(&w, CD_W_BYE, NULL, NULL, 0);
