@@ -401,8 +401,6 @@ static void fail_slot(fslot *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void fail_slot(fslot *s, const char *fmt, ...)
 {
-	cs_buf b;
-	cs_buf_init(&b, 4096);
 	va_list ap;
 	va_start(ap, fmt);
 	char text[2048];
@@ -410,7 +408,6 @@ static void fail_slot(fslot *s, const char *fmt, ...)
 	va_end(ap);
 	s->error = cs_strdup(text);
 	s->state = F_DONE;
-	cs_buf_free(&b);
 }
 
 /* Reads file i and sends it; on a local problem the slot is done. */
@@ -491,13 +488,8 @@ static void take_reply(fslot *slots, int nfiles, reply *r)
 		s->state = F_WAITING;
 		return;
 	}
-	fail_slot(s, "%s", "");
-	free(s->error);
-	cs_buf b;
-	cs_buf_init(&b, 4096);
-	cs_buf_printf(&b, "daemon: %s: %s", code ? code : "error",
-		      msg ? msg : "no message");
-	s->error = cs_buf_steal(&b, NULL);
+	fail_slot(s, "daemon: %s: %s", code ? code : "error",
+		  msg ? msg : "no message");
 }
 
 int cmd_scan_remote(const char *endpoint, bool as_json, const char *as_of,
