@@ -48,8 +48,11 @@ ifneq ($(DMN_SRC),)
 PROGRAMS += $(BUILD)/catscand
 endif
 
-.PHONY: all deps check test unit rules-test integration asan run bench \
-        install clean format
+.PHONY: all deps check test unit rules-test integration systemd-verify asan \
+        run bench loadtest install clean format
+# Objects are kept: without this make deletes them as intermediates of the
+# test binaries and rebuilds them every time.
+.SECONDARY:
 all: $(PROGRAMS) $(TESTS)
 
 deps:
@@ -100,7 +103,14 @@ rules-test: $(BUILD)/catscan
 integration: all
 	@sh tests/run-integration.sh $(BUILD)
 
-test: unit rules-test integration
+# The unit file as installed, pointing at the binary just built.
+systemd-verify: $(BUILD)/catscand
+	@mkdir -p $(BUILD)/systemd
+	sed 's|/usr/local/bin/catscand|$(abspath $(BUILD))/catscand|' \
+		systemd/catscand.service >$(BUILD)/systemd/catscand.service
+	systemd-analyze verify --man=no $(BUILD)/systemd/catscand.service
+
+test: unit rules-test integration systemd-verify
 
 # The same tests again, built with AddressSanitizer and UBSan in their own
 # tree. Leaks fail the run (LeakSanitizer is part of ASan on Linux).
@@ -131,10 +141,27 @@ bench: deps
 	$(MAKE) --no-print-directory all $(BENCHES)
 	sh bench/run.sh $(BUILD)
 
+loadtest: deps
+	$(MAKE) --no-print-directory all $(BENCHES)
+	sh bench/load.sh $(BUILD)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/catscan/rules
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/catscan/rules \
+		$(DESTDIR)/etc/catscan $(DESTDIR)$(PREFIX)/lib/systemd/system \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(RULE_FILES) $(DESTDIR)$(PREFIX)/share/catscan/rules/
+	[ -f $(DESTDIR)/etc/catscan/catscand.conf ] || \
+		install -m 644 etc/catscand.conf $(DESTDIR)/etc/catscan/catscand.conf
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' systemd/catscand.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/catscand.service
+	install -m 644 systemd/catscan.sysusers \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d/catscan.conf
+	install -m 644 systemd/catscan.tmpfiles \
+		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/catscan.conf
+	install -m 644 docs/man/catscan.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/man/catscand.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(DMN_SRC) $(TEST_SRC) \

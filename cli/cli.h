@@ -22,7 +22,10 @@ enum {
 int cli_print_result(const char *json, bool as_json);
 
 /* Commands that talk to a running daemon (client.c). */
-int cmd_scan_remote(const char *endpoint, bool as_json, const char *as_of,
+/* endpoint, server_key, key: NULL to take them from the environment or
+ * the config file (see docs/operations.md). */
+int cmd_scan_remote(const char *endpoint, const char *server_key,
+		    const char *key, bool as_json, const char *as_of,
 		    char **files, int nfiles);
 int cmd_watch(int argc, char **argv);
 int cmd_status(int argc, char **argv);

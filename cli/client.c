@@ -492,7 +492,8 @@ static void take_reply(fslot *slots, int nfiles, reply *r)
 		  msg ? msg : "no message");
 }
 
-int cmd_scan_remote(const char *endpoint, bool as_json, const char *as_of,
+int cmd_scan_remote(const char *endpoint, const char *server_key,
+		    const char *key, bool as_json, const char *as_of,
 		    char **files, int nfiles)
 {
 	char epbuf[1024];
@@ -501,7 +502,7 @@ int cmd_scan_remote(const char *endpoint, bool as_json, const char *as_of,
 	json_t *pong = NULL;
 	fslot *slots = calloc((size_t)nfiles + 1, sizeof *slots);
 	int worst = CLI_EXIT_CLEAR;
-	if (!slots || client_open(&c, ZMQ_DEALER, endpoint, NULL, NULL) != 0 ||
+	if (!slots || client_open(&c, ZMQ_DEALER, endpoint, server_key, key) != 0 ||
 	    hello(&c, PING_TIMEOUT_MS, &pong) != 0) {
 		worst = CLI_EXIT_ERROR;
 		goto done;
@@ -677,6 +678,14 @@ static void print_status(json_t *s)
 	       json_is_true(json_object_get(s, "draining")) ? ", draining" : "");
 	printf("rules:    %s %s (%s), edition %s, %lld items\n", S(r, "name"),
 	       S(r, "version"), S(r, "label"), S(r, "edition"), I(r, "items"));
+	json_t *cov = json_object_get(r, "coverage");
+	printf("coverage: rules for %lld of the %lld items in the edition (%lld with "
+	       "their official code)%s\n",
+	       I(cov, "items_with_rules"), I(cov, "items_in_edition"),
+	       I(cov, "items_with_official_code"),
+	       json_is_true(json_object_get(cov, "complete"))
+		       ? ""
+		       : "; a clear verdict says nothing about the rest");
 	printf("          hash %s, loaded %s\n", S(r, "hash"), S(r, "loaded_at"));
 	printf("workers:  %lld alive (%lld busy, %lld idle), %lld restarts\n",
 	       I(w, "alive"), I(w, "busy"), I(w, "idle"), I(w, "restarts"));

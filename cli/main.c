@@ -22,12 +22,11 @@
 #include "rules_cmd.h"
 #include "scan.h"
 
-#define DEFAULT_ENDPOINT "ipc:///run/catscan/submit"
-
 static void usage(FILE *f)
 {
 	fputs("usage: catscan scan [--local] [--connect ENDPOINT] [--json] "
-	      "[--as-of YYYY-MM-DD] [--rules PACK] FILE...\n"
+	      "[--as-of YYYY-MM-DD] [--rules PACK]\n"
+	      "                   [--server-key KEY --key KEY] FILE...\n"
 	      "       catscan rules check|test|phrases [PACK]\n"
 	      "       catscan rules coverage [PACK] [--json] [--as-of DATE]\n"
 	      "       catscan rules import OFFICIAL.pdf|.txt --edition DATE "
@@ -35,9 +34,9 @@ static void usage(FILE *f)
 	      "       catscan rules import --amend NOTICE.txt [--edition DATE] "
 	      "-o PACK [FROM]\n"
 	      "       catscan watch [--connect ENDPOINT] [--verdict V] [--item CODE] "
-	      "[--json]\n"
+	      "[--count N] [--json]\n"
 	      "       catscan status [--connect ENDPOINT] [--json]\n"
-	      "       catscan keygen DIR\n",
+	      "       catscan keygen DIR [NAME]\n",
 	      f);
 }
 
@@ -222,11 +221,14 @@ static int cmd_scan(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"as-of", required_argument, NULL, 'a'},
 		{"rules", required_argument, NULL, 'r'},
+		{"server-key", required_argument, NULL, 's'},
+		{"key", required_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
 	bool local = false, as_json = false;
 	const char *endpoint = NULL, *as_of = NULL, *rules = NULL;
+	const char *server_key = NULL, *key = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -245,6 +247,12 @@ static int cmd_scan(int argc, char **argv)
 			break;
 		case 'r':
 			rules = optarg;
+			break;
+		case 's':
+			server_key = optarg;
+			break;
+		case 'k':
+			key = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -277,8 +285,9 @@ static int cmd_scan(int argc, char **argv)
 				"daemon scans with its own pack\n");
 		return CLI_EXIT_ERROR;
 	}
-	return cmd_scan_remote(endpoint ? endpoint : DEFAULT_ENDPOINT, as_json,
-			       as_of, argv + optind, argc - optind);
+	/* NULL: the endpoint of the config file, else the default */
+	return cmd_scan_remote(endpoint, server_key, key, as_json, as_of,
+			       argv + optind, argc - optind);
 }
 
 static int cmd_rules(int argc, char **argv)

@@ -44,6 +44,7 @@
 #include "pool.h"
 #include "priv.h"
 #include "proto.h"
+#include "coverage.h"
 #include "rules.h"
 #include "scan.h"
 #include "sig.h"
@@ -90,6 +91,8 @@ typedef struct pack_info {
 	char label[256], name[128], version[64], hash[80], edition[64];
 	char loaded_at[32];
 	long items;
+	long in_edition, with_rules, curated, derived, official;
+	bool complete;
 } pack_info;
 
 typedef struct broker {
@@ -158,6 +161,13 @@ static cs_code load_rules(broker *b, cs_error *err)
 	const char *ed = rl_pack_edition(p, today);
 	snprintf(r->edition, sizeof r->edition, "%s", ed ? ed : "");
 	r->items = (long)rl_pack_item_count(p);
+	cv_counts c;
+	cv_count(p, today, &c, &r->complete);
+	r->in_edition = rl_pack_items_in_edition(p);
+	r->with_rules = (long)c.with_rules;
+	r->curated = (long)c.curated;
+	r->derived = (long)c.derived;
+	r->official = (long)c.official;
 	utc_now(r->loaded_at, sizeof r->loaded_at);
 	rl_pack_free(p);
 	return CS_OK;
@@ -633,7 +643,8 @@ static json_t *status_json(broker *b)
 	}
 	pack_info *r = &b->rules;
 	return json_pack(
-		"{s:s, s:s, s:I, s:b, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:I}, "
+		"{s:s, s:s, s:I, s:b, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:I, "
+		"s:{s:I, s:I, s:I, s:I, s:I, s:b}}, "
 		"s:{s:I, s:I, s:I, s:I, s:I, s:o}, s:{s:I, s:I}, "
 		"s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:{s:I}, s:O}",
 		"version", CD_VERSION, "protocol", CD_PROTO, "uptime_s",
@@ -641,6 +652,11 @@ static json_t *status_json(broker *b)
 		"rules", "label", r->label, "name", r->name, "version", r->version,
 		"edition", r->edition, "hash", r->hash, "loaded_at", r->loaded_at,
 		"items", (json_int_t)r->items,
+		"coverage", "items_in_edition", (json_int_t)r->in_edition,
+		"items_with_rules", (json_int_t)r->with_rules, "items_curated",
+		(json_int_t)r->curated, "items_derived", (json_int_t)r->derived,
+		"items_with_official_code", (json_int_t)r->official, "complete",
+		r->complete,
 		"workers", "alive", (json_int_t)b->nw, "busy", (json_int_t)busy,
 		"idle", (json_int_t)(b->nw - busy), "local_processes",
 		(json_int_t)(b->pool ? cd_pool_alive(b->pool) : 0), "restarts",

@@ -8,7 +8,9 @@ if [ -x "$build/catscand" ]; then
 	mkdir -p "$dir"
 	echo "catscand: submit ipc://$dir/submit, results ipc://$dir/publish"
 	echo "try: $build/catscan scan --connect ipc://$dir/submit examples/*.txt"
-	exec "$build/catscand" --submit "ipc://$dir/submit" \
-		--publish "ipc://$dir/publish" --work "ipc://$dir/work"
+	# -c /dev/null: the built-in defaults, not an installed config file.
+	# As root, workers drop to nobody (a system install has its own user).
+	exec "$build/catscand" -c /dev/null --runtime-dir "$dir" \
+		$([ "$(id -u)" -eq 0 ] && echo --user nobody)
 fi
 "$build/catscan" scan --local examples/* || true

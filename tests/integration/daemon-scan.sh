@@ -53,8 +53,14 @@ status "$tmp/st.json" || failed "no STATUS answer"
 [ -n "$(jget "$tmp/st.json" rules.hash)" ] || failed "STATUS: rules.hash"
 [ "$(jget "$tmp/st.json" jobs.done)" -ge 7 ] || failed "STATUS: jobs.done"
 [ "$(jget "$tmp/st.json" queue.depth)" -eq 0 ] || failed "STATUS: queue.depth"
+[ "$(jget "$tmp/st.json" rules.coverage.items_in_edition)" -eq 132 ] ||
+	failed "STATUS: rules.coverage.items_in_edition"
+[ "$(jget "$tmp/st.json" rules.coverage.items_with_rules)" -gt 0 ] ||
+	failed "STATUS: rules.coverage.items_with_rules"
 "$cs" status --connect "$submit" >"$tmp/st.txt" || failed "status text"
 grep -q "^workers:  2 alive" "$tmp/st.txt" || failed "status text: workers line"
+grep -q "^coverage: rules for [0-9]* of the 132 items" "$tmp/st.txt" ||
+	failed "status text: coverage line"
 
 # The raw protocol: every mistake is answered with an ERROR and its code.
 expect_reply() { # description, expected substring, frames...
