@@ -191,9 +191,13 @@ cs_code cv_compute(const rl_pack *pack, const char *as_of, cv_report **out,
 	r->complete = r->items_in_edition > 0 &&
 		      r->total.official == (size_t)r->items_in_edition;
 	r->total.in_edition = r->items_in_edition;
-	for (size_t i = 0; i < r->nrows; i++)
-		r->rows[i].c.in_edition =
-		    r->complete ? (long)r->rows[i].c.official : -1;
+	for (size_t i = 0; i < r->nrows; i++) {
+		cv_row_t *row = &r->rows[i];
+		row->c.in_edition = r->complete ? (long)row->c.official : -1;
+		/* a class's count may come from the pack header */
+		if (!r->complete && !row->industry)
+			row->c.in_edition = rl_pack_items_in_class(pack, row->cls);
+	}
 	*out = r;
 	return CS_OK;
 }

@@ -729,8 +729,26 @@ static void stmt_pack(parser *p, const char *kw, const char *value, int col)
 	} else if (strcmp(kw, "version") == 0) {
 		set_string(p, &k->version, value, col, kw);
 	} else if (strcmp(kw, "items") == 0) {
-		if (!parse_int(value, 1, 100000, &k->items_in_edition))
-			perror_at(p, col, "'items' needs a count");
+		/* items N [prohibited P restricted R] */
+		char buf[128];
+		snprintf(buf, sizeof buf, "%s", value);
+		char *tok[6];
+		int nt = 0;
+		for (char *t = strtok(buf, " \t"); t && nt < 6; t = strtok(NULL, " \t"))
+			tok[nt++] = t;
+		bool ok = nt >= 1 && parse_int(tok[0], 1, 100000, &k->items_in_edition);
+		if (ok && nt == 5)
+			ok = strcmp(tok[1], "prohibited") == 0 &&
+			     parse_int(tok[2], 0, 100000, &k->items_prohibited) &&
+			     strcmp(tok[3], "restricted") == 0 &&
+			     parse_int(tok[4], 0, 100000, &k->items_restricted) &&
+			     k->items_prohibited + k->items_restricted ==
+				     k->items_in_edition;
+		else if (nt != 1)
+			ok = false;
+		if (!ok)
+			perror_at(p, col, "'items' needs 'N' or 'N prohibited P restricted R' "
+					  "with P + R = N");
 	} else { /* edition */
 		const char *bar = strchr(value, '|');
 		char date[32] = "";
@@ -1535,6 +1553,14 @@ const char *rl_pack_hash(const rl_pack *p)
 int rl_pack_items_in_edition(const rl_pack *p)
 {
 	return p->items_in_edition;
+}
+
+int rl_pack_items_in_class(const rl_pack *p, const char *cls)
+{
+	int n = strcmp(cls, "prohibited") == 0	 ? p->items_prohibited
+		: strcmp(cls, "restricted") == 0 ? p->items_restricted
+						  : 0;
+	return n > 0 ? n : -1;
 }
 
 size_t rl_pack_item_count(const rl_pack *p)

@@ -56,6 +56,9 @@ const char *rl_pack_version(const rl_pack *p);
 const char *rl_pack_hash(const rl_pack *p);
 /* Items in the current edition as the pack header declares (132). */
 int rl_pack_items_in_edition(const rl_pack *p);
+/* Items of class cls ("prohibited", "restricted") in the current edition,
+ * or -1 when the pack header does not say. */
+int rl_pack_items_in_class(const rl_pack *p, const char *cls);
 size_t rl_pack_item_count(const rl_pack *p);
 /* What coverage reports need to know of one item. */
 typedef struct rl_item_info {

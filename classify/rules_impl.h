@@ -119,6 +119,7 @@ typedef struct rl_edition {
 struct rl_pack {
 	char *label, *name, *version, *hash;
 	int items_in_edition;
+	int items_prohibited, items_restricted; /* 0: not given */
 	rl_edition *editions;
 	size_t neditions;
 	rl_item *items;

@@ -13,7 +13,7 @@ libcmocka-dev
 libhyperscan-dev libutf8proc-dev libjansson-dev
 libpoppler-glib-dev libarchive-dev libxml2-dev libgmime-3.0-dev libuchardet-dev
 ripgrep grep poppler-utils tesseract-ocr
-python3 fonts-noto-cjk imagemagick ghostscript
+python3 fonts-noto-cjk imagemagick ghostscript systemd procps
 "
 
 missing=""

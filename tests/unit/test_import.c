@@ -1086,12 +1086,16 @@ static void coverage_of_the_shipped_pack_is_partial(void **state)
 	assert_true(t.with_rules > 0 && t.with_rules < 132);
 	assert_int_equal(t.derived, 0);
 	assert_int_equal(t.curated, t.with_rules);
-	/* per class, the edition's count is not known to this pack */
+	/* per class, the edition's count comes from the pack header; per
+	 * industry it is not known to this pack */
 	const char *cls, *ind;
 	cv_counts rc;
 	cv_row(r, 0, &cls, &ind, &rc);
 	assert_string_equal(cls, "prohibited");
 	assert_null(ind);
+	assert_int_equal(rc.in_edition, 23);
+	cv_row(r, 1, &cls, &ind, &rc);
+	assert_non_null(ind);
 	assert_int_equal(rc.in_edition, -1);
 	cs_buf text;
 	cs_buf_init(&text, 1 << 20);

@@ -107,6 +107,8 @@ ERR(missing_class,
     "has no class")
 ERR(bad_operator, ITEM_OK "param d => 2 g/cm3 near x\n", "unknown operator '=>'")
 ERR(field_outside_item, "class restricted\n", "'class' outside an item")
+ERR(items_classes_must_add_up, "items 132 prohibited 23 restricted 100\n" ITEM_OK,
+    "with P + R = N")
 ERR(terms_outside_point,
     "item 252604X\nterms a : x\n", "'terms' outside a point or subject")
 
@@ -202,6 +204,7 @@ int main(void)
 		cmocka_unit_test(bad_operator),
 		cmocka_unit_test(field_outside_item),
 		cmocka_unit_test(terms_outside_point),
+		cmocka_unit_test(items_classes_must_add_up),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
