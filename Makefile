@@ -124,7 +124,6 @@ check: deps
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory test
 	$(MAKE) --no-print-directory asan
-	@echo "check: all tests passed"
 
 run: deps
 	$(MAKE) --no-print-directory all
