@@ -1237,6 +1237,32 @@ static void add_phrase(compiler *c, const char *raw, uint32_t point,
 		pat, {point, (uint16_t)kind, (uint16_t)index}};
 }
 
+/*
+ * A hyphenated compound broken at its hyphen at the end of a line
+ * ("rare-\nearth") comes out of the normaliser joined ("rareearth"), as a
+ * word hyphenated across lines must. So each Latin hyphen of a term also
+ * gives the term with that hyphen dropped.
+ */
+static void add_hyphen_breaks(compiler *c, const char *raw, uint32_t point,
+			      size_t group)
+{
+	size_t n = strlen(raw);
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (raw[i] != '-' || !isalpha((unsigned char)raw[i - 1]) ||
+		    !isalpha((unsigned char)raw[i + 1]))
+			continue;
+		char *joined = malloc(n);
+		if (!joined) {
+			c->p->oom = true;
+			return;
+		}
+		memcpy(joined, raw, i);
+		memcpy(joined + i, raw + i + 1, n - i);
+		add_phrase(c, joined, point, RL_REF_GROUP, group);
+		free(joined);
+	}
+}
+
 static int cmp_use(const void *a, const void *b)
 {
 	const phrase_use *x = a, *y = b;
@@ -1262,6 +1288,10 @@ static cs_code compile_patterns(parser *p)
 			for (size_t t = 0; t < pt->groups[g].nterms; t++)
 				add_phrase(&c, pt->groups[g].terms[t], (uint32_t)pi,
 					   RL_REF_GROUP, g);
+		for (size_t g = 0; g < pt->ngroups; g++)
+			for (size_t t = 0; t < pt->groups[g].nterms; t++)
+				add_hyphen_breaks(&c, pt->groups[g].terms[t],
+						  (uint32_t)pi, g);
 		for (size_t e = 0; e < p->npoint_excludes[pi]; e++)
 			add_phrase(&c, p->point_excludes[pi][e], (uint32_t)pi,
 				   RL_REF_EXCLUDE, 0);

@@ -17,7 +17,7 @@ static const char pack_text[] =
 	"item 252604X\nclass restricted\nname-zh 电池正极材料制备技术\n"
 	"name-en Cathodes\nconfidence partial\nsince 2025-07-15\n"
 	"point 1\ntext-zh 电池用磷酸铁锂制备技术\n"
-	"terms lfp 3 : 磷酸铁锂 | LiFePO4 | lithium iron phosphate | LFP\n"
+	"terms lfp 3 : 磷酸铁锂 | LiFePO4 | lithium iron phosphate | lithium-iron-phosphate | LFP\n"
 	"terms prep 1 : 制备 | 工艺 | preparation | process\n"
 	"match all(lfp, prep) within 60\nreview 3\n"
 	"exclude 电池回收\n"
@@ -135,6 +135,8 @@ CASE(fullwidth_text_matches, "ＬＦＰ　ｐｒｅｐａｒａｔｉｏｎ，co
 CASE(ocr_spaces_between_hanzi, "磷 酸 铁 锂 制 备 工 艺 ， 压 实 密 度 2.6 g/cm3", NOW,
      SC_RESTRICTED)
 CASE(hyphenated_line_break_joined, "lithium iron phos-\nphate preparation, "
+     "compaction density 2.7 g/cm3", NOW, SC_RESTRICTED)
+CASE(compound_broken_at_its_hyphen, "lithium-iron-\nphosphate preparation, "
      "compaction density 2.7 g/cm3", NOW, SC_RESTRICTED)
 CASE(empty_text_is_clear, "", NOW, SC_CLEAR)
 
@@ -254,6 +256,7 @@ int main(void)
 		cmocka_unit_test(fullwidth_text_matches),
 		cmocka_unit_test(ocr_spaces_between_hanzi),
 		cmocka_unit_test(hyphenated_line_break_joined),
+		cmocka_unit_test(compound_broken_at_its_hyphen),
 		cmocka_unit_test(empty_text_is_clear),
 		cmocka_unit_test(invalid_utf8_and_nul_do_not_stop_matching),
 		cmocka_unit_test(evidence_offsets_point_into_the_original),
