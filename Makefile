@@ -49,7 +49,7 @@ PROGRAMS += $(BUILD)/catscand
 endif
 
 .PHONY: all deps check test unit rules-test integration systemd-verify asan \
-        run bench loadtest install clean format
+        run bench loadtest install clean format fuzz fuzz-build fuzz-regress
 # Objects are kept: without this make deletes them as intermediates of the
 # test binaries and rebuilds them every time.
 .SECONDARY:
@@ -123,7 +123,40 @@ asan:
 check: deps
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory test
+	$(MAKE) --no-print-directory fuzz-regress
 	$(MAKE) --no-print-directory asan
+
+# libFuzzer targets (tests/fuzz/), built with clang against the library
+# compiled with ASan+UBSan. `make fuzz` runs each for FUZZ_SECONDS from
+# the fixtures as seed corpus; crashes are written to $(BUILD)/fuzz/crashes.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BUILD := $(BUILD)/fuzz
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
+
+fuzz-build:
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+		CFLAGS="$(FUZZ_FLAGS)" $(FUZZ_BUILD)/libcatscan.a
+	@for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		echo "  FUZZ    $$n"; \
+		clang $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $(FUZZ_BUILD)/$$n \
+			$$f $(FUZZ_BUILD)/libcatscan.a $(PKG_LIBS) || exit 1; \
+	done
+
+fuzz: deps fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Every input a fuzzer ever crashed on, run once more: part of make check.
+fuzz-regress: fuzz-build
+	@n=0; for d in tests/fuzz/regressions/*/; do \
+		t=$$(basename $$d); \
+		$(FUZZ_BUILD)/$$t $$d* >$(FUZZ_BUILD)/$$t-regress.log 2>&1 || \
+			{ tail -30 $(FUZZ_BUILD)/$$t-regress.log; exit 1; }; \
+		n=$$((n + $$(ls $$d | wc -l))); \
+	done; echo "fuzz regressions: $$n passed, 0 failed"
 
 run: deps
 	$(MAKE) --no-print-directory all

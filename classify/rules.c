@@ -270,9 +270,12 @@ static bool is_provisional_id(const char *id)
 	return true;
 }
 
+/* The J or X an id carries; 0 for an id of neither form. */
 static char id_class_letter(const char *id)
 {
-	return is_official_code(id) ? id[6] : id[2];
+	if (is_official_code(id))
+		return id[6];
+	return is_provisional_id(id) ? id[2] : 0;
 }
 
 /* ---- statements ---------------------------------------------------------- */
@@ -1084,8 +1087,9 @@ static void check_pack(parser *p)
 		at(p, it->file, it->line);
 		if ((int)it->cls < 0)
 			perror_at(p, 1, "item %s has no class", it->id);
-		else if (id_class_letter(it->id) !=
-			 (it->cls == RL_PROHIBITED ? 'J' : 'X'))
+		else if (id_class_letter(it->id) &&
+			 id_class_letter(it->id) !=
+				 (it->cls == RL_PROHIBITED ? 'J' : 'X'))
 			perror_at(p, 1, "item %s: class %s contradicts its id", it->id,
 				  rl_class_name(it->cls));
 		/* the official text names items in Chinese only */

@@ -505,7 +505,8 @@ static cs_code office_extract(ex_job *job, size_t part, const void *data,
 	cs_code rc = collect(&o, data, len);
 	if (rc != CS_OK)
 		goto done;
-	qsort(o.m, o.n, sizeof *o.m, by_order);
+	if (o.n)
+		qsort(o.m, o.n, sizeof *o.m, by_order);
 	for (size_t i = 0; i < o.n && rc == CS_OK; i++)
 		rc = o.m[i].group < 0 ? read_shared(&o, &o.m[i]) : read_text(&o, &o.m[i]);
 done:

@@ -107,6 +107,9 @@ ERR(missing_class,
     "has no class")
 ERR(bad_operator, ITEM_OK "param d => 2 g/cm3 near x\n", "unknown operator '=>'")
 ERR(field_outside_item, "class restricted\n", "'class' outside an item")
+/* once read past the end of a short id while checking its class */
+ERR(short_bad_id, "item x\nclass restricted\nname-en x\nconfidence partial\n",
+    "item id 'x' is neither a code")
 ERR(items_classes_must_add_up, "items 132 prohibited 23 restricted 100\n" ITEM_OK,
     "with P + R = N")
 ERR(terms_outside_point,
@@ -205,6 +208,7 @@ int main(void)
 		cmocka_unit_test(field_outside_item),
 		cmocka_unit_test(terms_outside_point),
 		cmocka_unit_test(items_classes_must_add_up),
+		cmocka_unit_test(short_bad_id),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
