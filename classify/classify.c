@@ -77,7 +77,6 @@ struct cl_scanner {
 	size_t nev, capev;
 	size_t *terms;         /* per point: indexes of its surviving term events */
 	size_t *point_count;   /* counting sort of events by point */
-	bool *point_live;      /* point in force on the as-of date */
 	bool *point_viable;    /* point can hit in this segment */
 	uint64_t *point_groups; /* groups with occurrences in this segment */
 	const char *text;      /* the segment being scanned */
@@ -99,6 +98,8 @@ struct cl_result {
 	char as_of[11];
 	cl_hit *hits;
 	size_t nhits;
+	cl_hit *other;         /* hits on points not in force on the date */
+	size_t nother;
 	point_state *points;   /* copies of the states of the hit points */
 	param_state *params;
 	size_t *param_base;
@@ -113,11 +114,10 @@ cs_code cl_scanner_new(const rl_pack *pack, cl_scanner **out, cs_error *err)
 	s->points = calloc(pack->npoints, sizeof *s->points);
 	s->param_base = calloc(pack->npoints + 1, sizeof *s->param_base);
 	s->point_count = calloc(pack->npoints + 1, sizeof *s->point_count);
-	s->point_live = calloc(pack->npoints + 1, sizeof *s->point_live);
 	s->point_viable = calloc(pack->npoints + 1, sizeof *s->point_viable);
 	s->point_groups = calloc(pack->npoints + 1, sizeof *s->point_groups);
-	if (!s->points || !s->param_base || !s->point_count || !s->point_live ||
-	    !s->point_viable || !s->point_groups)
+	if (!s->points || !s->param_base || !s->point_count || !s->point_viable ||
+	    !s->point_groups)
 		goto oom;
 	for (size_t i = 0; i < pack->npoints; i++) {
 		s->param_base[i] = s->nparams_total;
@@ -148,7 +148,6 @@ void cl_scanner_free(cl_scanner *s)
 	free(s->evs);
 	free(s->terms);
 	free(s->point_count);
-	free(s->point_live);
 	free(s->point_viable);
 	free(s->point_groups);
 	free(s->points);
@@ -300,8 +299,7 @@ static bool viable(const rl_point *pt, uint64_t groups)
 
 static bool keep_event(const cl_scanner *s, const rl_ref *ref)
 {
-	return s->point_live[ref->point] &&
-	       (ref->kind == RL_REF_ANCHOR || s->point_viable[ref->point]);
+	return ref->kind == RL_REF_ANCHOR || s->point_viable[ref->point];
 }
 
 /*
@@ -575,14 +573,20 @@ static int cmp_hit(const void *a, const void *b)
 	return x->point < y->point ? -1 : x->point > y->point;
 }
 
-static cs_code collect(cl_scanner *s, cl_result *r)
+/*
+ * Every point is evaluated, in force on the date or not: a hit on a point
+ * of another edition does not count towards the verdict, but the result
+ * says that another edition would answer differently (DOMAIN.md §8).
+ */
+static cs_code collect(cl_scanner *s, cl_result *r, rl_date d)
 {
 	const rl_pack *k = s->pack;
 	r->hits = calloc(k->npoints ? k->npoints : 1, sizeof *r->hits);
+	r->other = calloc(k->npoints ? k->npoints : 1, sizeof *r->other);
 	r->points = malloc((k->npoints ? k->npoints : 1) * sizeof *r->points);
 	r->params = malloc((s->nparams_total + 1) * sizeof *r->params);
 	r->param_base = malloc((k->npoints + 1) * sizeof *r->param_base);
-	if (!r->hits || !r->points || !r->params || !r->param_base)
+	if (!r->hits || !r->other || !r->points || !r->params || !r->param_base)
 		return CS_ENOMEM;
 	memcpy(r->points, s->points, k->npoints * sizeof *r->points);
 	memcpy(r->params, s->params, s->nparams_total * sizeof *r->params);
@@ -615,9 +619,13 @@ static cs_code collect(cl_scanner *s, cl_result *r)
 				h.verdict = it->cls == RL_PROHIBITED ? SC_PROHIBITED
 								     : SC_RESTRICTED;
 		}
-		r->hits[r->nhits++] = h;
+		if (point_in_force(k, pt, d))
+			r->hits[r->nhits++] = h;
+		else
+			r->other[r->nother++] = h;
 	}
 	qsort(r->hits, r->nhits, sizeof *r->hits, cmp_hit);
+	qsort(r->other, r->nother, sizeof *r->other, cmp_hit);
 	return CS_OK;
 }
 
@@ -635,8 +643,6 @@ cs_code cl_classify(cl_scanner *s, const ex_doc *doc, const char *as_of,
 	}
 	const rl_pack *k = s->pack;
 	memset(s->points, 0, k->npoints * sizeof *s->points);
-	for (size_t i = 0; i < k->npoints; i++)
-		s->point_live[i] = point_in_force(k, &k->points[i], d);
 	memset(s->params, 0, s->nparams_total * sizeof *s->params);
 
 	cl_result *r = calloc(1, sizeof *r);
@@ -649,7 +655,7 @@ cs_code cl_classify(cl_scanner *s, const ex_doc *doc, const char *as_of,
 		if (rc != CS_OK)
 			goto done;
 	}
-	if (collect(s, r) != CS_OK)
+	if (collect(s, r, d) != CS_OK)
 		rc = cs_fail(err, CS_ENOMEM, "classifier: out of memory");
 done:
 	if (rc != CS_OK) {
@@ -665,6 +671,7 @@ void cl_result_free(cl_result *r)
 	if (!r)
 		return;
 	free(r->hits);
+	free(r->other);
 	free(r->points);
 	free(r->params);
 	free(r->param_base);
@@ -899,6 +906,43 @@ json_t *cl_result_hits_json(const cl_result *r, const ex_doc *doc)
 		json_array_append_new(hits, o);
 	}
 	return hits;
+}
+
+json_t *cl_result_other_editions_json(const cl_result *r, const ex_doc *doc)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < r->nother; i++) {
+		const cl_hit *h = &r->other[i];
+		const rl_point *pt = &r->pack->points[h->point];
+		const rl_item *it = &r->pack->items[pt->item];
+		rl_date since = it->since, until = it->until;
+		if (pt->since != RL_NO_DATE && (since == RL_NO_DATE || pt->since > since))
+			since = pt->since;
+		if (pt->until != RL_NO_DATE && (until == RL_NO_DATE || pt->until < until))
+			until = pt->until;
+		char a[11], b[11];
+		json_t *o = json_object();
+		json_object_set_new(o, "item", json_string(it->id));
+		json_object_set_new(o, "code", it->official ? json_string(it->id)
+							    : json_null());
+		json_object_set_new(o, "name_zh", str_or_null(it->name_zh));
+		json_object_set_new(o, "name_en", str_or_null(it->name_en));
+		json_object_set_new(o, "class", json_string(rl_class_name(it->cls)));
+		json_object_set_new(o, "point", pt->number ? json_integer(pt->number)
+							   : json_null());
+		json_object_set_new(o, "verdict", json_string(sc_verdict_name(h->verdict)));
+		if (since != RL_NO_DATE)
+			rl_date_format(since, a);
+		if (until != RL_NO_DATE)
+			rl_date_format(until, b);
+		json_object_set_new(o, "since", since != RL_NO_DATE ? json_string(a)
+								    : json_null());
+		json_object_set_new(o, "until", until != RL_NO_DATE ? json_string(b)
+								    : json_null());
+		json_object_set_new(o, "evidence", evidence_json(r, doc, h->point));
+		json_array_append_new(arr, o);
+	}
+	return arr;
 }
 
 json_t *cl_result_catalogue_json(const cl_result *r)

@@ -7,8 +7,10 @@
  * occurrences inside excluded phrases, find the best window where the
  * point's groups meet its `match`, and check its parameter conditions on
  * the quantities near their anchors (quantity.h). A point keeps its best
- * hit over all segments. Items and points not in force on the as-of date
- * are skipped.
+ * hit over all segments. Points not in force on the as-of date are
+ * evaluated too, but their hits are kept apart: they do not count towards
+ * the verdict, and the result lists them as what another edition would
+ * flag.
  */
 #ifndef CL_CLASSIFY_H
 #define CL_CLASSIFY_H
@@ -55,6 +57,12 @@ void cl_result_hit(const cl_result *r, size_t i, cl_hit_info *info);
  */
 json_t *cl_result_hits_json(const cl_result *r, const ex_doc *doc);
 json_t *cl_result_catalogue_json(const cl_result *r);
+/*
+ * Hits on points not in force on the as-of date (deleted before it, or
+ * added after it): what another edition would flag. They do not count
+ * towards the verdict.
+ */
+json_t *cl_result_other_editions_json(const cl_result *r, const ex_doc *doc);
 
 /* The next step that verdict v calls for (DOMAIN.md §8). */
 const char *cl_next_step(sc_verdict v);

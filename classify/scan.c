@@ -123,6 +123,8 @@ cs_code sc_scan(sc_engine *e, const void *data, size_t len,
 	g_free(sha);
 	json_object_set_new(root, "catalogue", cl_result_catalogue_json(res));
 	json_object_set_new(root, "hits", cl_result_hits_json(res, doc));
+	json_object_set_new(root, "other_editions",
+			    cl_result_other_editions_json(res, doc));
 	json_object_set_new(root, "parts", parts_json(doc));
 	json_object_set_new(root, "next_step", json_string(cl_next_step(v)));
 	*json = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -139,6 +139,19 @@ int cli_print_result(const char *json, bool as_json)
 	json_t *v;
 	json_array_foreach(json_object_get(root, "hits"), i, v)
 		print_hit(v);
+	json_array_foreach(json_object_get(root, "other_editions"), i, v) {
+		const char *other = json_string_value(json_object_get(v, "code"));
+		const char *since = json_string_value(json_object_get(v, "since"));
+		const char *until = json_string_value(json_object_get(v, "until"));
+		printf("  another edition would flag %s %s (%s)%s%s%s%s\n",
+		       other ? other : json_string_value(json_object_get(v, "item")),
+		       json_string_value(json_object_get(v, "name_zh"))
+			       ? json_string_value(json_object_get(v, "name_zh"))
+			       : json_string_value(json_object_get(v, "name_en")),
+		       json_string_value(json_object_get(v, "verdict")),
+		       since ? ": in force from " : "", since ? since : "",
+		       until ? ", deleted on " : "", until ? until : "");
+	}
 	json_array_foreach(json_object_get(root, "parts"), i, v) {
 		const char *status = json_string_value(json_object_get(v, "status"));
 		if (status && strcmp(status, "ok") != 0)

@@ -73,8 +73,11 @@ printf '本合同约定乙方向甲方转让电池用磷酸铁锂正极材料的
 check "LFP as of today" 1 "$cs" scan --local --json "$tmp/lfp.txt"
 grep -q '"252604X"' "$tmp/out" || { echo "FAIL: 252604X not found today"; fail=1; }
 "$cs" scan --local --json --as-of 2024-06-01 "$tmp/lfp.txt" >"$tmp/out"
-grep -q '"252604X"' "$tmp/out" && { echo "FAIL: 252604X found as of 2024"; fail=1; }
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(1 if any(h["item"] == "252604X" for h in d["hits"]) else 0)' "$tmp/out" ||
+	{ echo "FAIL: 252604X found as of 2024"; fail=1; }
 grep -q '"as_of":"2024-06-01"' "$tmp/out" || { echo "FAIL: as_of not reported"; fail=1; }
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if [o["item"] for o in d["other_editions"]] == ["252604X"] else 1)' "$tmp/out" ||
+	{ echo "FAIL: as of 2024, 252604X not listed as another edition's hit"; fail=1; }
 
 [ "$fail" -eq 0 ] && echo "cli contract: ok"
 exit "$fail"

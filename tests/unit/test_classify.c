@@ -202,6 +202,35 @@ static void provisional_id_is_never_a_code(void **state)
 	json_decref(o.hits);
 }
 
+static void other_edition_hits_are_listed_apart(void **state)
+{
+	(void)state;
+	cl_scanner *s = NULL;
+	cs_error err;
+	const char *text = "磷酸铁锂制备工艺，压实密度2.6 g/cm3";
+	assert_int_equal(cl_scanner_new(pack, &s, &err), CS_OK);
+	ex_doc *doc = ex_doc_new();
+	assert_int_equal(ex_doc_add_part(doc, "doc.txt", "text/plain", 0, NULL), CS_OK);
+	assert_int_equal(ex_doc_add_text(doc, 0, 0, false, 0, text, strlen(text)),
+			 CS_OK);
+	cl_result *r = NULL;
+	assert_int_equal(cl_classify(s, doc, "2024-06-01", &r, &err), CS_OK);
+	assert_int_equal(cl_result_verdict(r), SC_CLEAR);
+	assert_int_equal(cl_result_hit_count(r), 0);
+	json_t *other = cl_result_other_editions_json(r, doc);
+	assert_int_equal(json_array_size(other), 1);
+	json_t *o = json_array_get(other, 0);
+	assert_string_equal(json_string_value(json_object_get(o, "item")), "252604X");
+	assert_string_equal(json_string_value(json_object_get(o, "since")),
+			    "2025-07-15");
+	assert_string_equal(json_string_value(json_object_get(o, "verdict")),
+			    "restricted");
+	json_decref(other);
+	cl_result_free(r);
+	ex_doc_free(doc);
+	cl_scanner_free(s);
+}
+
 static void bad_date_is_an_error(void **state)
 {
 	(void)state;
@@ -262,6 +291,7 @@ int main(void)
 		cmocka_unit_test(evidence_offsets_point_into_the_original),
 		cmocka_unit_test(hit_names_item_class_and_point),
 		cmocka_unit_test(provisional_id_is_never_a_code),
+		cmocka_unit_test(other_edition_hits_are_listed_apart),
 		cmocka_unit_test(bad_date_is_an_error),
 		cmocka_unit_test(pack_examples_pass),
 	};
