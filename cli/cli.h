@@ -21,6 +21,12 @@ enum {
  */
 int cli_print_result(const char *json, bool as_json);
 
+/* True when s is a real calendar date written YYYY-MM-DD. */
+bool cli_valid_date(const char *s);
+
+/* catscan audit (audit.c): every file under some folders, resumable. */
+int cmd_audit(int argc, char **argv);
+
 /* Commands that talk to a running daemon (client.c). */
 /* endpoint, server_key, key: NULL to take them from the environment or
  * the config file (see docs/operations.md). */
