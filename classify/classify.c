@@ -63,8 +63,8 @@ typedef struct point_state {
 	int score;
 	size_t seg;
 	size_t ostart, oend;   /* original offsets of the window */
-	uint32_t term_pat[16]; /* pattern that fired, per group (first 16) */
-	uint32_t groups_fired; /* bit per group (first 32) */
+	uint32_t term_pat[RL_MAX_GROUPS]; /* pattern that fired, per group */
+	uint64_t groups_fired; /* bit per group */
 } point_state;
 
 struct cl_scanner {
@@ -291,7 +291,7 @@ static bool viable(const rl_point *pt, uint64_t groups)
 	if (!pt->review)
 		return false;
 	int weight = 0;
-	for (size_t g = 0; g < pt->ngroups && g < 64; g++)
+	for (size_t g = 0; g < pt->ngroups; g++)
 		if (groups & (1ULL << g))
 			weight += pt->groups[g].weight;
 	return weight >= pt->review;
@@ -318,7 +318,7 @@ static cs_code fan_out(cl_scanner *s)
 		const rl_pattern *p = &k->patterns[s->occs[i].pattern];
 		for (uint32_t r = 0; r < p->nrefs; r++) {
 			const rl_ref *ref = &k->refs[p->first_ref + r];
-			if (ref->kind == RL_REF_GROUP && ref->index < 64)
+			if (ref->kind == RL_REF_GROUP)
 				groups[ref->point] |= 1ULL << ref->index;
 		}
 	}
@@ -381,8 +381,7 @@ static void eval_point(cl_scanner *s, const nz_text *nt, size_t seg,
 		       uint32_t pi, const event *ev, size_t n)
 {
 	const rl_point *pt = &s->pack->points[pi];
-	enum { MAXG = 64 };
-	int count[MAXG] = {0};
+	int count[RL_MAX_GROUPS] = {0};
 	int distinct = 0, score = 0;
 	size_t lo = 0;
 	size_t window = pt->within ? (size_t)pt->within : SIZE_MAX;
@@ -393,7 +392,7 @@ static void eval_point(cl_scanner *s, const nz_text *nt, size_t seg,
 	size_t nterms = 0, x = 0, covered_to = 0;
 	bool any_exclusion = false;
 	for (size_t i = 0; i < n; i++) {
-		if (ev[i].kind != RL_REF_GROUP || ev[i].index >= MAXG)
+		if (ev[i].kind != RL_REF_GROUP)
 			continue;
 		const occ *o = &s->occs[ev[i].occ];
 		for (; x < n && s->occs[ev[x].occ].start <= o->start; x++) {
@@ -439,10 +438,9 @@ static void eval_point(cl_scanner *s, const nz_text *nt, size_t seg,
 				wstart = wo->start;
 			if (wo->end > wend)
 				wend = wo->end;
-			if (w->index < 32 && !(cand.groups_fired & (1u << w->index))) {
-				cand.groups_fired |= 1u << w->index;
-				if (w->index < 16)
-					cand.term_pat[w->index] = wo->pattern;
+			if (!(cand.groups_fired & (1ULL << w->index))) {
+				cand.groups_fired |= 1ULL << w->index;
+				cand.term_pat[w->index] = wo->pattern;
 			}
 		}
 		cand.ostart = nz_text_origin(nt, wstart);
@@ -814,8 +812,8 @@ static json_t *evidence_json(const cl_result *r, const ex_doc *doc,
 		json_object_set_new(ev, "ocr_confidence",
 				    json_real(sg->ocr_confidence));
 	json_t *terms = json_array();
-	for (size_t g = 0; g < pt->ngroups && g < 16; g++)
-		if (ps->groups_fired & (1u << g))
+	for (size_t g = 0; g < pt->ngroups; g++)
+		if (ps->groups_fired & (1ULL << g))
 			json_array_append_new(
 				terms,
 				json_string(r->pack->patterns[ps->term_pat[g]].text));

@@ -474,6 +474,12 @@ static void stmt_terms(parser *p, char *value, int col)
 		}
 	}
 	rl_group *g = find_group(pt, head);
+	if (!g && pt->ngroups == RL_MAX_GROUPS) {
+		perror_at(p, col, "a point may have at most %d term groups",
+			  RL_MAX_GROUPS);
+		free_list(terms);
+		return;
+	}
 	if (!g) {
 		rl_group *q = realloc(pt->groups, (pt->ngroups + 1) * sizeof *q);
 		if (!q) {

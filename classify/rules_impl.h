@@ -49,6 +49,9 @@ typedef struct rl_pattern {
 	uint32_t first_ref, nrefs;
 } rl_pattern;
 
+/* Term groups of one point: the classifier keeps one bit per group. */
+#define RL_MAX_GROUPS 64
+
 typedef struct rl_group {
 	char *name;
 	int weight;
