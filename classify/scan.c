@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <jansson.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "classify.h"
 
@@ -121,6 +122,14 @@ cs_code sc_scan(sc_engine *e, const void *data, size_t len,
 	json_object_set_new(root, "size", json_integer((json_int_t)len));
 	json_object_set_new(root, "sha256", json_string(sha ? sha : ""));
 	g_free(sha);
+	/* for the audit trail: which scanner, when (UTC) */
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(root, "scanner", json_string("catscan " CS_VERSION));
+	json_object_set_new(root, "scanned_at", json_string(when));
 	json_object_set_new(root, "catalogue", cl_result_catalogue_json(res));
 	json_object_set_new(root, "hits", cl_result_hits_json(res, doc));
 	json_object_set_new(root, "other_editions",

@@ -14,6 +14,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* The release, in results, STATUS and --version. */
+#define CS_VERSION "0.1"
+
 /* Stable numbers: they appear in logs and on the wire. Append only. */
 typedef enum cs_code {
 	CS_OK = 0,

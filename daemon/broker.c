@@ -50,7 +50,7 @@
 #include "sig.h"
 #include "zap.h"
 
-#define CD_VERSION "catscand 0.1"
+#define CD_VERSION "catscand " CS_VERSION
 #define ENV_MAX 8        /* routing frames kept for a reply */
 #define FRAMES_MAX 16    /* frames read from one message */
 #define WORKERS_MAX 4096

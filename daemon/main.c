@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 		cs_buf out;
 		cs_buf_init(&out, 1 << 20);
 		if (args.version)
-			cs_buf_adds(&out, "catscand 0.1\n");
+			cs_buf_adds(&out, "catscand " CS_VERSION "\n");
 		if (args.help)
 			usage(stdout);
 		if (!args.version)
