@@ -13,7 +13,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 PKGS    := libhs libutf8proc jansson libzmq libsystemd tesseract lept \
-           poppler-glib libarchive libxml-2.0 gmime-3.0 uchardet
+           poppler-glib libarchive libxml-2.0 gmime-3.0 uchardet libgsf-1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lm
 

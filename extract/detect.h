@@ -137,6 +137,7 @@ extern const ex_handler ex_handler_text;
 extern const ex_handler ex_handler_markup;
 extern const ex_handler ex_handler_office;
 extern const ex_handler ex_handler_rtf;
+extern const ex_handler ex_handler_msword;
 extern const ex_handler ex_handler_mail;
 extern const ex_handler ex_handler_archive;
 extern const ex_handler ex_handler_pdf;

@@ -53,14 +53,13 @@ struct ex_job {
 static const ex_handler *const handlers[] = {
 	&ex_handler_office, &ex_handler_archive, &ex_handler_mail,
 	&ex_handler_pdf,    &ex_handler_image,   &ex_handler_rtf,
-	&ex_handler_markup, &ex_handler_text,
+	&ex_handler_msword, &ex_handler_markup,  &ex_handler_text,
 };
 
 /* Types no handler reads, with a reason a reader of the report can act on. */
 static const struct {
 	const char *mime, *reason;
 } unreadable[] = {
-	{"application/msword", "unsupported format: application/msword (legacy Word)"},
 	{"application/vnd.ms-excel",
 	 "unsupported format: application/vnd.ms-excel (legacy Excel)"},
 	{"application/vnd.ms-powerpoint",

@@ -11,7 +11,7 @@ tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra
 libzmq3-dev libsystemd-dev
 libcmocka-dev
 libhyperscan-dev libutf8proc-dev libjansson-dev
-libpoppler-glib-dev libarchive-dev libxml2-dev libgmime-3.0-dev libuchardet-dev
+libpoppler-glib-dev libarchive-dev libxml2-dev libgmime-3.0-dev libuchardet-dev libgsf-1-dev
 ripgrep grep poppler-utils tesseract-ocr
 python3 fonts-noto-cjk imagemagick ghostscript systemd procps
 "

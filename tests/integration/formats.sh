@@ -8,7 +8,8 @@ set -u
 build=${1:-build}
 formats=$build/fixtures-formats
 scans=${CATSCAN_FIXTURES:-$build/fixtures}
-if [ ! -f "$formats/zh.docx" ] || [ tests/gen/fixtures.py -nt "$formats/zh.docx" ]; then
+if [ ! -f "$formats/zh.docx" ] || [ tests/gen/fixtures.py -nt "$formats/zh.docx" ] ||
+	[ ! -f "$formats/zh.doc" ] || [ tests/gen/mkdoc.py -nt "$formats/zh.doc" ]; then
 	sh tests/make-fixtures.sh "$formats" >/dev/null || exit 1
 fi
 if [ ! -f "$scans/scans.stamp" ] || [ tests/make-scans.sh -nt "$scans/scans.stamp" ]; then
@@ -61,6 +62,8 @@ F zh.odp review application/vnd.oasis.opendocument.presentation RE
 F zh.ods clear application/vnd.oasis.opendocument.spreadsheet -
 F zh.rtf review text/rtf RE
 F big5.rtf review text/rtf RE
+F zh.doc prohibited application/msword RE
+F en.doc prohibited application/msword RE
 # mail
 F mail.eml review message/rfc822 RE
 F signed.eml review message/rfc822 RE
