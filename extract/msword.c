@@ -89,8 +89,34 @@ static uint32_t rd32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
+static void drop_log(const gchar *domain, GLogLevelFlags level,
+		     const gchar *message, gpointer unused)
+{
+	(void)domain, (void)level, (void)message, (void)unused;
+}
+
+/*
+ * libgsf reports a damaged compound file (a stream longer than the file)
+ * through g_return_if_fail, which prints a CRITICAL line on stderr; the
+ * damage is already reported on the part, so libgsf's own log domains
+ * (and only those) are silenced, once.
+ */
+static gpointer quiet_libgsf(gpointer unused)
+{
+	(void)unused;
+	static const char *const domains[] = {"libgsf", "libgsf:msole"};
+	for (size_t i = 0; i < CS_ARRAY_LEN(domains); i++)
+		g_log_set_handler(domains[i],
+				  G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING |
+					  G_LOG_LEVEL_MESSAGE,
+				  drop_log, NULL);
+	return NULL;
+}
+
 static GsfInfile *open_ole(const void *data, size_t len, GError **gerr)
 {
+	static GOnce once = G_ONCE_INIT;
+	g_once(&once, quiet_libgsf, NULL);
 	GsfInput *in = gsf_input_memory_new(data, (gsf_off_t)len, FALSE);
 	if (!in)
 		return NULL;
