@@ -874,6 +874,22 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* What every hit says first: the item, its class, the point, the level. */
+static json_t *hit_head(const rl_item *it, const rl_point *pt, const cl_hit *h)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "item", json_string(it->id));
+	json_object_set_new(o, "code", it->official ? json_string(it->id)
+						    : json_null());
+	json_object_set_new(o, "name_zh", str_or_null(it->name_zh));
+	json_object_set_new(o, "name_en", str_or_null(it->name_en));
+	json_object_set_new(o, "class", json_string(rl_class_name(it->cls)));
+	json_object_set_new(o, "verdict", json_string(sc_verdict_name(h->verdict)));
+	json_object_set_new(o, "point", pt->number ? json_integer(pt->number)
+						   : json_null());
+	return o;
+}
+
 json_t *cl_result_hits_json(const cl_result *r, const ex_doc *doc)
 {
 	json_t *hits = json_array();
@@ -882,17 +898,8 @@ json_t *cl_result_hits_json(const cl_result *r, const ex_doc *doc)
 		const rl_point *pt = &r->pack->points[h->point];
 		const rl_item *it = &r->pack->items[pt->item];
 		const point_state *ps = &r->points[h->point];
-		json_t *o = json_object();
-		json_object_set_new(o, "item", json_string(it->id));
-		json_object_set_new(o, "code", it->official ? json_string(it->id)
-							    : json_null());
-		json_object_set_new(o, "name_zh", str_or_null(it->name_zh));
-		json_object_set_new(o, "name_en", str_or_null(it->name_en));
-		json_object_set_new(o, "class", json_string(rl_class_name(it->cls)));
+		json_t *o = hit_head(it, pt, h);
 		json_object_set_new(o, "industry", str_or_null(it->industry_zh));
-		json_object_set_new(o, "verdict", json_string(sc_verdict_name(h->verdict)));
-		json_object_set_new(o, "point", pt->number ? json_integer(pt->number)
-							   : json_null());
 		json_object_set_new(o, "point_text", str_or_null(pt->text_zh));
 		json_object_set_new(o, "point_text_en", str_or_null(pt->text_en));
 		json_object_set_new(o, "score", json_integer(ps->score));
@@ -919,16 +926,7 @@ json_t *cl_result_other_editions_json(const cl_result *r, const ex_doc *doc)
 		if (pt->until != RL_NO_DATE && (until == RL_NO_DATE || pt->until < until))
 			until = pt->until;
 		char a[11], b[11];
-		json_t *o = json_object();
-		json_object_set_new(o, "item", json_string(it->id));
-		json_object_set_new(o, "code", it->official ? json_string(it->id)
-							    : json_null());
-		json_object_set_new(o, "name_zh", str_or_null(it->name_zh));
-		json_object_set_new(o, "name_en", str_or_null(it->name_en));
-		json_object_set_new(o, "class", json_string(rl_class_name(it->cls)));
-		json_object_set_new(o, "point", pt->number ? json_integer(pt->number)
-							   : json_null());
-		json_object_set_new(o, "verdict", json_string(sc_verdict_name(h->verdict)));
+		json_t *o = hit_head(it, pt, h);
 		if (since != RL_NO_DATE)
 			rl_date_format(since, a);
 		if (until != RL_NO_DATE)
