@@ -54,27 +54,6 @@ static bool page_has(const ex_doc *d, int page, const char *phrase)
 			fail_msg("page %d does not read [%s]", page, phrase);  \
 		}                                                              \
 	} while (0)
-#define STATUS(d, s)                                                           \
-	do {                                                                   \
-		if (ex_doc_part(d, 0)->status != (s)) {                        \
-			dump(d);                                               \
-			fail_msg("status %s, not %s",                          \
-				 ex_status_name(ex_doc_part(d, 0)->status),    \
-				 ex_status_name(s));                           \
-		}                                                              \
-	} while (0)
-#define REASON(d, s)                                                           \
-	do {                                                                   \
-		const char *r_ = ex_doc_part(d, 0)->reason;                    \
-		if (!r_ || !strstr(r_, s))                                     \
-			fail_msg("reason [%s] lacks [%s]", r_ ? r_ : "(none)", \
-				 s);                                           \
-	} while (0)
-#define NEEDS_OCR()                                                            \
-	do {                                                                   \
-		if (skip_ocr)                                                  \
-			skip();                                                \
-	} while (0)
 
 /* Every segment is OCR of a page, with a confidence that reads well. */
 static void all_ocr(const ex_doc *d, size_t want_segments)

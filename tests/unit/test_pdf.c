@@ -72,27 +72,6 @@ static const ex_segment *page_segment(const ex_doc *d, int page)
 			fail_msg("page %d does not read [%s]", page, phrase);  \
 		}                                                              \
 	} while (0)
-#define STATUS(d, s)                                                           \
-	do {                                                                   \
-		if (ex_doc_part(d, 0)->status != (s)) {                        \
-			dump(d);                                               \
-			fail_msg("status %s, not %s",                          \
-				 ex_status_name(ex_doc_part(d, 0)->status),    \
-				 ex_status_name(s));                           \
-		}                                                              \
-	} while (0)
-#define REASON(d, s)                                                           \
-	do {                                                                   \
-		const char *r_ = ex_doc_part(d, 0)->reason;                    \
-		if (!r_ || !strstr(r_, s))                                     \
-			fail_msg("reason [%s] lacks [%s]", r_ ? r_ : "(none)", \
-				 s);                                           \
-	} while (0)
-#define NEEDS_OCR()                                                            \
-	do {                                                                   \
-		if (skip_ocr)                                                  \
-			skip();                                                \
-	} while (0)
 
 /* page is OCR text with a confidence that reads well. */
 static void ocr_page(const ex_doc *d, int page)
