@@ -36,6 +36,9 @@
  * (a hostile text made of one term repeated) and the point evidence already
  * found stands. */
 #define CL_MAX_OCCURRENCES (1u << 22)
+/* Normalised text a scanner keeps allocated between segments: enough for
+ * the pages of ordinary documents; a larger one is released after use. */
+#define CL_KEEP_TEXT ((size_t)16 << 20)
 /* Bytes of context on each side of the evidence. */
 #define CL_CONTEXT 80
 
@@ -70,6 +73,7 @@ typedef struct point_state {
 struct cl_scanner {
 	const rl_pack *pack;
 	mt_scratch *scratch;
+	nz_text *nt;           /* normalised segment, buffers reused */
 	occ *occs;
 	size_t nocc, capocc;
 	bool occ_overflow;
@@ -116,8 +120,9 @@ cs_code cl_scanner_new(const rl_pack *pack, cl_scanner **out, cs_error *err)
 	s->point_count = calloc(pack->npoints + 1, sizeof *s->point_count);
 	s->point_viable = calloc(pack->npoints + 1, sizeof *s->point_viable);
 	s->point_groups = calloc(pack->npoints + 1, sizeof *s->point_groups);
+	s->nt = nz_text_new();
 	if (!s->points || !s->param_base || !s->point_count || !s->point_viable ||
-	    !s->point_groups)
+	    !s->point_groups || !s->nt)
 		goto oom;
 	for (size_t i = 0; i < pack->npoints; i++) {
 		s->param_base[i] = s->nparams_total;
@@ -144,6 +149,7 @@ void cl_scanner_free(cl_scanner *s)
 	if (!s)
 		return;
 	mt_scratch_free(s->scratch);
+	nz_text_free(s->nt);
 	free(s->occs);
 	free(s->evs);
 	free(s->terms);
@@ -527,8 +533,8 @@ static void eval_param(cl_scanner *s, const nz_text *nt, size_t seg,
 static cs_code scan_segment(cl_scanner *s, const ex_segment *sg, size_t seg,
 			    cs_error *err)
 {
-	nz_text *nt = NULL;
-	cs_code rc = nz_normalize(sg->text, sg->len, CL_MAX_TEXT, &nt, err);
+	nz_text *nt = s->nt;
+	cs_code rc = nz_normalize_into(nt, sg->text, sg->len, CL_MAX_TEXT, err);
 	if (rc != CS_OK)
 		return rc;
 	s->text = nz_text_data(nt);
@@ -557,7 +563,7 @@ static cs_code scan_segment(cl_scanner *s, const ex_segment *sg, size_t seg,
 	}
 done:
 	s->text = NULL;
-	nz_text_free(nt);
+	nz_text_trim(nt, CL_KEEP_TEXT);
 	return rc;
 }
 

@@ -94,6 +94,7 @@ struct nz_text {
 	size_t nmap;
 	int wide;
 	size_t in_len;
+	size_t data_cap, map_cap; /* kept for nz_normalize_into */
 };
 
 typedef struct nz_writer {
@@ -993,54 +994,86 @@ static cs_code normalise(nz_writer *w, const unsigned char *in, size_t len)
 	return rc;
 }
 
+/*
+ * Normalises into t, whose buffers (from an earlier call) are reused: a
+ * scanner normalises every segment of every document, and fresh buffers
+ * each time cost more in page faults than the normalising itself.
+ */
+static cs_code run(nz_text *t, const char *in, size_t len, size_t max_out,
+		   cs_error *err)
+{
+	nz_writer w;
+	memset(&w, 0, sizeof w);
+	w.out = (cs_buf){t->data, 0, t->data_cap, max_out};
+	w.map = (cs_buf){t->map, 0, t->map_cap, SIZE_MAX};
+	w.wide = len > 0x7FFFFFFF || max_out > UINT32_MAX;
+	t->data = NULL;
+	t->map = NULL;
+
+	/* The output is about as long as the input; reserving once saves
+	 * copying a large document several times while it grows. */
+	cs_code rc = cs_buf_reserve(&w.out, len < max_out ? len : max_out);
+	if (rc == CS_OK)
+		rc = normalise(&w, (const unsigned char *)in, len);
+	if (rc == CS_OK)
+		rc = cs_buf_reserve(&w.map, 0); /* never NULL, even when empty */
+
+	t->data = w.out.data;
+	t->data_cap = w.out.cap;
+	t->map = w.map.data;
+	t->map_cap = w.map.cap;
+	t->in_len = len;
+	t->wide = w.wide;
+	if (rc != CS_OK) {
+		t->len = t->nmap = 0;
+		return writer_fail(rc, max_out, err);
+	}
+	w.out.data[w.out.len] = '\0'; /* not yet written when nothing was */
+	t->len = w.out.len;
+	t->nmap = w.map.len / (w.wide ? sizeof(nz_bp) : sizeof(nz_bp32));
+	return CS_OK;
+}
+
 cs_code nz_normalize(const char *in, size_t len, size_t max_out, nz_text **out,
 		     cs_error *err)
 {
-	nz_writer w;
-	nz_text *t = NULL;
-	cs_code rc = CS_OK;
-
 	if (!out || (!in && len))
 		return cs_fail(err, CS_EINVAL, "nz_normalize: no %s",
 			       out ? "input" : "output");
 	*out = NULL;
-	memset(&w, 0, sizeof w);
-	cs_buf_init(&w.out, max_out);
-	cs_buf_init(&w.map, SIZE_MAX);
-	w.wide = len > 0x7FFFFFFF || max_out > UINT32_MAX;
-
-	t = calloc(1, sizeof *t);
-	if (!t) {
-		rc = CS_ENOMEM;
-		goto done;
-	}
-	/* The output is about as long as the input; reserving once saves
-	 * copying a large document several times while it grows. */
-	rc = cs_buf_reserve(&w.out, len < max_out ? len : max_out);
-	if (rc != CS_OK)
-		goto done;
-	rc = normalise(&w, (const unsigned char *)in, len);
-	if (rc != CS_OK)
-		goto done;
-
-	w.out.data[w.out.len] = '\0'; /* not yet written when nothing was */
-	size_t map_bytes;
-	t->in_len = len;
-	t->data = cs_buf_steal(&w.out, &t->len);
-	t->map = cs_buf_steal(&w.map, &map_bytes);
-	t->wide = w.wide;
-	t->nmap = map_bytes / (w.wide ? sizeof(nz_bp) : sizeof(nz_bp32));
-	if (!t->data || !t->map)
-		rc = CS_ENOMEM;
-done:
-	cs_buf_free(&w.out);
-	cs_buf_free(&w.map);
+	nz_text *t = nz_text_new();
+	if (!t)
+		return writer_fail(CS_ENOMEM, max_out, err);
+	cs_code rc = run(t, in, len, max_out, err);
 	if (rc != CS_OK) {
 		nz_text_free(t);
-		return writer_fail(rc, max_out, err);
+		return rc;
 	}
 	*out = t;
 	return CS_OK;
+}
+
+nz_text *nz_text_new(void)
+{
+	return calloc(1, sizeof(nz_text));
+}
+
+cs_code nz_normalize_into(nz_text *t, const char *in, size_t len,
+			  size_t max_out, cs_error *err)
+{
+	if (!t || (!in && len))
+		return cs_fail(err, CS_EINVAL, "nz_normalize_into: no %s",
+			       t ? "input" : "output");
+	return run(t, in, len, max_out, err);
+}
+
+void nz_text_trim(nz_text *t, size_t keep)
+{
+	if (t->data_cap <= keep && t->map_cap <= keep)
+		return;
+	free(t->data);
+	free(t->map);
+	memset(t, 0, sizeof *t);
 }
 
 void nz_text_free(nz_text *t)

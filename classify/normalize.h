@@ -58,6 +58,18 @@ cs_code nz_normalize(const char *in, size_t len, size_t max_out, nz_text **out,
 
 void nz_text_free(nz_text *t);
 
+/*
+ * For callers that normalise many texts in turn: an empty text (NULL on
+ * ENOMEM) that nz_normalize_into() fills again and again, reusing its
+ * buffers. Errors as nz_normalize(); after an error t holds an empty text.
+ */
+nz_text *nz_text_new(void);
+cs_code nz_normalize_into(nz_text *t, const char *in, size_t len,
+			  size_t max_out, cs_error *err);
+/* Releases t's buffers (t stays usable, empty) when they hold more than
+ * keep bytes, so one huge text does not pin its memory for good. */
+void nz_text_trim(nz_text *t, size_t keep);
+
 /* The normalised text, NUL-terminated; valid until nz_text_free(). */
 const char *nz_text_data(const nz_text *t);
 size_t nz_text_len(const nz_text *t);

@@ -687,10 +687,47 @@ static void test_normalize_str(void **state)
 	free(s);
 }
 
+/* One text filled again and again gives what fresh ones give, and an
+ * error leaves it empty but usable. */
+static void test_into_reuses_buffers(void **state)
+{
+	(void)state;
+	static const char *const inputs[] = {
+		"ＬＦＰ的制備工藝", "", "Rare-\nEarth  Magnets\xff", "磷 酸 铁 锂",
+		"a much longer English line to grow the buffer, then shrink again",
+		"中",
+	};
+	nz_text *reused = nz_text_new();
+	assert_non_null(reused);
+	for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+		size_t len = strlen(inputs[i]);
+		nz_text *fresh = NULL;
+		assert_int_equal(nz_normalize(inputs[i], len, 1024, &fresh, NULL), CS_OK);
+		assert_int_equal(nz_normalize_into(reused, inputs[i], len, 1024, NULL),
+				 CS_OK);
+		assert_int_equal(nz_text_len(reused), nz_text_len(fresh));
+		assert_memory_equal(nz_text_data(reused), nz_text_data(fresh),
+				    nz_text_len(fresh) + 1);
+		for (size_t off = 0; off <= nz_text_len(fresh); off++)
+			assert_int_equal(nz_text_origin(reused, off),
+					 nz_text_origin(fresh, off));
+		nz_text_free(fresh);
+	}
+	assert_int_equal(nz_normalize_into(reused, "toolong", 7, 3, NULL), CS_ELIMIT);
+	assert_int_equal(nz_text_len(reused), 0);
+	assert_int_equal(nz_normalize_into(reused, "ok", 2, 16, NULL), CS_OK);
+	assert_string_equal(nz_text_data(reused), "ok");
+	nz_text_trim(reused, 0);
+	assert_int_equal(nz_normalize_into(reused, "AB", 2, 16, NULL), CS_OK);
+	assert_string_equal(nz_text_data(reused), "ab");
+	nz_text_free(reused);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_into_reuses_buffers),
+		cmocka_unit_test(test_empty),
 	    cmocka_unit_test(test_bad_arguments),
 	    cmocka_unit_test(test_ascii_case),
 	    cmocka_unit_test(test_fullwidth),
