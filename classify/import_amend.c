@@ -581,16 +581,6 @@ static bool same_text(const char *a, const char *b)
 	return same;
 }
 
-static int next_ordinal(const tx_item *it)
-{
-	int max = 0;
-	for (size_t k = 0; k < it->npoints; k++)
-		if (it->points[k].head[0] == '?' &&
-		    atoi(it->points[k].head + 1) > max)
-			max = atoi(it->points[k].head + 1);
-	return max + 1;
-}
-
 /* Point N of item it now reads text. */
 static void change_point(amend *a, tx_item *it, int number, const char *text)
 {
@@ -616,25 +606,18 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 		return;
 	}
 	char *old_text = old ? cs_strdup(old) : NULL;
-	/* the previous wording stays, in force until the date */
-	char ord[16];
-	snprintf(ord, sizeof ord, "?%d", next_ordinal(it));
+	/* the previous wording stays under the same number, in force until
+	 * the date; the new one from it (the compiler accepts one number
+	 * twice when the dates do not overlap) */
 	tx_point copy = {0};
 	size_t pidx = (size_t)(pt - it->points);
-	copy.head = cs_strdup(ord);
+	copy.head = cs_strdup(head);
 	for (size_t i = 0; i < pt->nlines && copy.head; i++) {
 		const char *l = pt->lines[i];
 		if (is_stmt(l, "example") || is_stmt(l, "example-review") ||
 		    is_stmt(l, "counter") ||
 		    (l[0] == '#' && strstr(l, "generated")))
 			continue;
-		if (is_stmt(l, "point")) {
-			char pl[32];
-			snprintf(pl, sizeof pl, "point %s", ord);
-			if (tx_add_line(&copy.lines, &copy.nlines, pl) != CS_OK)
-				a->oom = true;
-			continue;
-		}
 		if (tx_add_line(&copy.lines, &copy.nlines, l) != CS_OK)
 			a->oom = true;
 	}
@@ -660,7 +643,8 @@ static void change_point(amend *a, tx_item *it, int number, const char *text)
 	it->points[it->npoints++] = copy;
 	pt = &it->points[pidx];
 
-	if (tx_set(&pt->lines, &pt->nlines, "text-zh", text) != CS_OK)
+	if (tx_set(&pt->lines, &pt->nlines, "text-zh", text) != CS_OK ||
+	    set_date(&pt->lines, &pt->nlines, "since", a->date))
 		a->oom = true;
 	if (item_derived(it)) {
 		static const char *const rule_kws[] = {

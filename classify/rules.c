@@ -369,13 +369,6 @@ static void stmt_point(parser *p, const char *kw, const char *value, int col)
 	} else if (!parse_int(value, 1, 999, &number)) {
 		perror_at(p, col, "point needs a number from 1 to 999 or ?K");
 	}
-	for (uint32_t i = it->first_point; i < k->npoints; i++) {
-		rl_point *q = &k->points[i];
-		if (q->subject == subject && q->number == number &&
-		    q->ordinal == ordinal)
-			perror_at(p, col, "duplicate point '%s' in item %s",
-				  subject ? "subject" : value, it->id);
-	}
 	size_t cap = p->cap_points;
 	if (!grow((void **)&k->points, &cap, k->npoints, sizeof(rl_point))) {
 		p->oom = true;
@@ -1061,21 +1054,70 @@ static void check_match(parser *p, rl_point *pt, const char *text, int col)
 	pt->need_n = pt->need == RL_ATLEAST ? n : pt->need == RL_ALL ? used : 1;
 }
 
+static void point_name(const rl_point *pt, char *name, size_t size)
+{
+	if (pt->subject)
+		snprintf(name, size, "subject");
+	else if (pt->ordinal)
+		snprintf(name, size, "?%d", pt->ordinal);
+	else
+		snprintf(name, size, "%d", pt->number);
+}
+
+static bool same_point(const rl_point *a, const rl_point *b)
+{
+	return a->subject == b->subject && a->number == b->number &&
+	       a->ordinal == b->ordinal;
+}
+
+/* True when a and b are never in force on the same day. */
+static bool disjoint(const rl_point *a, const rl_point *b)
+{
+	return (a->until != RL_NO_DATE && b->since != RL_NO_DATE &&
+		a->until <= b->since) ||
+	       (b->until != RL_NO_DATE && a->since != RL_NO_DATE &&
+		b->until <= a->since);
+}
+
+/*
+ * The point an example names. A point changed by a later notice appears
+ * twice under one number, each wording with its dates; an example means
+ * the newest wording, the one with no end.
+ */
 static int resolve_point(const rl_pack *k, const rl_item *it, const char *ref)
 {
+	int found = -1;
 	for (uint32_t i = 0; i < it->npoints; i++) {
 		const rl_point *pt = &k->points[it->first_point + i];
 		char name[16];
-		if (pt->subject)
-			snprintf(name, sizeof name, "subject");
-		else if (pt->ordinal)
-			snprintf(name, sizeof name, "?%d", pt->ordinal);
-		else
-			snprintf(name, sizeof name, "%d", pt->number);
-		if (strcmp(name, ref) == 0)
-			return (int)i;
+		point_name(pt, name, sizeof name);
+		if (strcmp(name, ref) != 0)
+			continue;
+		if (found < 0 || pt->until == RL_NO_DATE)
+			found = (int)i;
 	}
-	return -1;
+	return found;
+}
+
+/* One number, one wording at a time. */
+static void check_duplicates(parser *p, const rl_item *it)
+{
+	const rl_pack *k = p->pack;
+	for (uint32_t i = 0; i < it->npoints; i++) {
+		const rl_point *a = &k->points[it->first_point + i];
+		for (uint32_t j = 0; j < i; j++) {
+			const rl_point *b = &k->points[it->first_point + j];
+			if (!same_point(a, b) || disjoint(a, b))
+				continue;
+			char name[16];
+			point_name(a, name, sizeof name);
+			at(p, a->file, a->line);
+			perror_at(p, 1,
+				  "duplicate point '%s' in item %s (in force at "
+				  "the same time as the one at line %d)",
+				  name, it->id, b->line);
+		}
+	}
 }
 
 static void check_pack(parser *p)
@@ -1108,6 +1150,7 @@ static void check_pack(parser *p)
 			perror_at(p, 1, "item %s: until is not after since", it->id);
 		if (it->npoints == 0)
 			perror_at(p, 1, "item %s has no point or subject", it->id);
+		check_duplicates(p, it);
 		for (uint32_t j = 0; j < it->npoints; j++) {
 			uint32_t pi = it->first_point + j;
 			rl_point *pt = &k->points[pi];

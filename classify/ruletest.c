@@ -9,10 +9,17 @@
 #include "classify.h"
 #include "rules_impl.h"
 
-/* A date on which the item and the point are both in force. */
+/* A date on which the item and the point are both in force: today, or
+ * the day a wording that starts later starts, or the day before one that
+ * has ended ends. */
 static rl_date test_date(const rl_item *it, const rl_point *pt)
 {
 	rl_date d = rl_date_today();
+	rl_date since = it->since;
+	if (pt && pt->since != RL_NO_DATE && (since == RL_NO_DATE || pt->since > since))
+		since = pt->since;
+	if (since != RL_NO_DATE && d < since)
+		d = since;
 	rl_date until = it->until;
 	if (pt && pt->until != RL_NO_DATE &&
 	    (until == RL_NO_DATE || pt->until < until))

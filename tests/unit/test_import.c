@@ -1050,9 +1050,11 @@ static void changed_point_keeps_its_old_text_until_the_date(void **state)
 	const rl_point *now = NULL, *before = NULL;
 	for (uint32_t k = 0; k < it->npoints; k++) {
 		const rl_point *q = &p->points[it->first_point + k];
-		if (q->number == 12)
+		/* one number, two wordings, each with its dates */
+		if (q->number == 12 && q->until == RL_NO_DATE)
 			now = q;
-		if (q->ordinal && strcmp(q->text_zh, "卤水提锂技术") == 0)
+		if (q->number == 12 && q->until != RL_NO_DATE &&
+		    strcmp(q->text_zh, "卤水提锂技术") == 0)
 			before = q;
 	}
 	assert_non_null(now);

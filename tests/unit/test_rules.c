@@ -159,6 +159,25 @@ static void all_errors_are_reported(void **state)
 	cs_buf_free(&errors);
 }
 
+/* A point changed by a later edition: one number, two wordings, each with
+ * its dates. */
+static void changed_point_keeps_its_number(void **state)
+{
+	(void)state;
+	rl_pack *pack = NULL;
+	cs_buf errors;
+	cs_buf_init(&errors, 1 << 16);
+	const char *body =
+		"item 252604X\nclass restricted\nname-en x\nconfidence partial\n"
+		"point 1\nuntil 2025-07-15\nterms a : LFP\nmatch any(a)\n"
+		"point 1\nsince 2025-07-15\nterms a : LMFP\nmatch any(a)\n"
+		"example 1 : LMFP\ncounter : no\n";
+	if (compile(body, &errors, &pack) != CS_OK)
+		fail_msg("%s", errors.data ? errors.data : "");
+	rl_pack_free(pack);
+	cs_buf_free(&errors);
+}
+
 static void builtin_pack_loads(void **state)
 {
 	(void)state;
@@ -185,6 +204,7 @@ int main(void)
 		cmocka_unit_test(valid_pack_compiles),
 		cmocka_unit_test(traditional_terms_fold_into_simplified),
 		cmocka_unit_test(all_errors_are_reported),
+		cmocka_unit_test(changed_point_keeps_its_number),
 		cmocka_unit_test(builtin_pack_loads),
 		cmocka_unit_test(missing_folder_is_an_error),
 		cmocka_unit_test(unknown_keyword),
