@@ -299,7 +299,7 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "catscan audit: no path given\n");
 		return CLI_EXIT_ERROR;
 	}
-	if (a.as_of && !cli_valid_date(a.as_of)) {
+	if (a.as_of && !cs_date_valid(a.as_of)) {
 		fprintf(stderr, "catscan audit: --as-of '%s' is not YYYY-MM-DD\n",
 			a.as_of);
 		return CLI_EXIT_ERROR;

@@ -21,9 +21,6 @@ enum {
  */
 int cli_print_result(const char *json, bool as_json);
 
-/* True when s is a real calendar date written YYYY-MM-DD. */
-bool cli_valid_date(const char *s);
-
 /* catscan audit (audit.c): every file under some folders, resumable. */
 int cmd_audit(int argc, char **argv);
 

@@ -43,20 +43,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-bool cli_valid_date(const char *s)
-{
-	/* a plain calendar check: the library's date parser is internal */
-	int y, m, d;
-	char tail;
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
-
 static int exit_for(const char *verdict)
 {
 	if (!verdict || strcmp(verdict, "unscannable") == 0)
@@ -298,7 +284,7 @@ static int cmd_scan(int argc, char **argv)
 		return CLI_EXIT_ERROR;
 	}
 	/* refuse a bad date before any work, with the date named */
-	if (as_of && !cli_valid_date(as_of)) {
+	if (as_of && !cs_date_valid(as_of)) {
 		fprintf(stderr, "catscan: --as-of '%s' is not YYYY-MM-DD\n", as_of);
 		return CLI_EXIT_ERROR;
 	}

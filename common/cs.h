@@ -12,6 +12,7 @@
 #define CS_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The release, in results, STATUS and --version. */
@@ -85,6 +86,10 @@ char *cs_buf_steal(cs_buf *b, size_t *len);
  */
 cs_code cs_read_file(const char *path, size_t max, char **data, size_t *len,
 		     cs_error *err);
+
+/* True when s is a real calendar date written YYYY-MM-DD (year 1900 on):
+ * the form every as-of date takes, on the command line and the wire. */
+bool cs_date_valid(const char *s);
 
 /* strdup that the project can rely on under -std=c11. NULL on ENOMEM. */
 char *cs_strdup(const char *s);

@@ -20,21 +20,6 @@ static bool frame_is(const cd_frame *f, const char *s)
 	return f->len == n && memcmp(f->data, s, n) == 0;
 }
 
-bool cd_date_valid(const char *s)
-{
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
-
 /* Copies a display string, replacing control characters (a name ends up in
  * log lines and terminals) and cutting at a UTF-8 character boundary. */
 static void copy_display(char *dst, size_t max, const char *src)
@@ -91,7 +76,7 @@ static cs_code parse_meta(const cd_frame *f, cd_request *req, const char **code,
 	}
 	v = json_object_get(meta, "as_of");
 	if (v && !json_is_null(v)) {
-		if (!json_is_string(v) || !cd_date_valid(json_string_value(v))) {
+		if (!json_is_string(v) || !cs_date_valid(json_string_value(v))) {
 			*code = CD_E_INVALID;
 			rc = cs_fail(err, CS_EINVAL,
 				     "as_of must be a date written YYYY-MM-DD");

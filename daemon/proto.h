@@ -82,9 +82,6 @@ typedef struct cd_request {
 cs_code cd_request_parse(const cd_frame *f, size_t n, size_t max_message,
 			 cd_request *req, const char **code, cs_error *err);
 
-/* true when s is a real calendar date written YYYY-MM-DD. */
-bool cd_date_valid(const char *s);
-
 /*
  * What the broker needs from a result: its verdict and the distinct item
  * codes of its hits (comma-separated in items, at most items_max bytes,

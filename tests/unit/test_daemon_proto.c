@@ -126,16 +126,16 @@ static void test_name_is_display_only(void **state)
 static void test_dates(void **state)
 {
 	(void)state;
-	assert_true(cd_date_valid("2024-02-29"));
-	assert_true(cd_date_valid("2000-02-29"));
-	assert_false(cd_date_valid("1900-02-29"));
-	assert_false(cd_date_valid("2023-02-29"));
-	assert_false(cd_date_valid("2023-04-31"));
-	assert_false(cd_date_valid("2023-13-01"));
-	assert_false(cd_date_valid("2023-00-10"));
-	assert_false(cd_date_valid("2023-1-01"));
-	assert_false(cd_date_valid("2023-01-01x"));
-	assert_false(cd_date_valid(""));
+	assert_true(cs_date_valid("2024-02-29"));
+	assert_true(cs_date_valid("2000-02-29"));
+	assert_false(cs_date_valid("1900-02-29"));
+	assert_false(cs_date_valid("2023-02-29"));
+	assert_false(cs_date_valid("2023-04-31"));
+	assert_false(cs_date_valid("2023-13-01"));
+	assert_false(cs_date_valid("2023-00-10"));
+	assert_false(cs_date_valid("2023-1-01"));
+	assert_false(cs_date_valid("2023-01-01x"));
+	assert_false(cs_date_valid(""));
 }
 
 static void test_result_summary(void **state)
