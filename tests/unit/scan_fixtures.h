@@ -22,29 +22,6 @@
 #define SLOWDOWN 5.0
 #else
 #define SLOWDOWN 1.0
-/* Assertions on the outer part of a document, dumping it on failure. */
-#define STATUS(d, s)                                                           \
-	do {                                                                   \
-		if (ex_doc_part(d, 0)->status != (s)) {                        \
-			dump(d);                                               \
-			fail_msg("status %s, not %s",                          \
-				 ex_status_name(ex_doc_part(d, 0)->status),    \
-				 ex_status_name(s));                           \
-		}                                                              \
-	} while (0)
-#define REASON(d, s)                                                           \
-	do {                                                                   \
-		const char *r_ = ex_doc_part(d, 0)->reason;                    \
-		if (!r_ || !strstr(r_, s))                                     \
-			fail_msg("reason [%s] lacks [%s]", r_ ? r_ : "(none)", \
-				 s);                                           \
-	} while (0)
-#define NEEDS_OCR()                                                            \
-	do {                                                                   \
-		if (skip_ocr)                                                  \
-			skip();                                                \
-	} while (0)
-
 #endif
 
 static char fixtures[512];
