@@ -81,6 +81,7 @@ struct cl_scanner {
 	size_t nev, capev;
 	size_t *terms;         /* per point: indexes of its surviving term events */
 	size_t *point_count;   /* counting sort of events by point */
+	size_t *point_anchors; /* anchor events per point in this segment */
 	bool *point_viable;    /* point can hit in this segment */
 	uint64_t *point_groups; /* groups with occurrences in this segment */
 	const char *text;      /* the segment being scanned */
@@ -120,9 +121,10 @@ cs_code cl_scanner_new(const rl_pack *pack, cl_scanner **out, cs_error *err)
 	s->point_count = calloc(pack->npoints + 1, sizeof *s->point_count);
 	s->point_viable = calloc(pack->npoints + 1, sizeof *s->point_viable);
 	s->point_groups = calloc(pack->npoints + 1, sizeof *s->point_groups);
+	s->point_anchors = calloc(pack->npoints + 1, sizeof *s->point_anchors);
 	s->nt = nz_text_new();
 	if (!s->points || !s->param_base || !s->point_count || !s->point_viable ||
-	    !s->point_groups || !s->nt)
+	    !s->point_groups || !s->point_anchors || !s->nt)
 		goto oom;
 	for (size_t i = 0; i < pack->npoints; i++) {
 		s->param_base[i] = s->nparams_total;
@@ -156,6 +158,7 @@ void cl_scanner_free(cl_scanner *s)
 	free(s->point_count);
 	free(s->point_viable);
 	free(s->point_groups);
+	free(s->point_anchors);
 	free(s->points);
 	free(s->params);
 	free(s->param_base);
@@ -317,30 +320,32 @@ static cs_code fan_out(cl_scanner *s)
 {
 	const rl_pack *k = s->pack;
 	size_t *count = s->point_count;
+	size_t *anchors = s->point_anchors;
 	uint64_t *groups = s->point_groups;
 	memset(count, 0, (k->npoints + 1) * sizeof *count);
+	memset(anchors, 0, k->npoints * sizeof *anchors);
 	memset(groups, 0, k->npoints * sizeof *groups);
+	/* one pass counts each point's events and learns its groups */
 	for (size_t i = 0; i < s->nocc; i++) {
 		const rl_pattern *p = &k->patterns[s->occs[i].pattern];
 		for (uint32_t r = 0; r < p->nrefs; r++) {
 			const rl_ref *ref = &k->refs[p->first_ref + r];
+			if (ref->kind == RL_REF_ANCHOR) {
+				anchors[ref->point]++;
+				continue;
+			}
+			count[ref->point + 1]++;
 			if (ref->kind == RL_REF_GROUP)
 				groups[ref->point] |= 1ULL << ref->index;
 		}
 	}
-	for (size_t pi = 0; pi < k->npoints; pi++)
-		s->point_viable[pi] = groups[pi] && viable(&k->points[pi], groups[pi]);
-
 	size_t total = 0;
-	for (size_t i = 0; i < s->nocc; i++) {
-		const rl_pattern *p = &k->patterns[s->occs[i].pattern];
-		for (uint32_t r = 0; r < p->nrefs; r++) {
-			const rl_ref *ref = &k->refs[p->first_ref + r];
-			if (keep_event(s, ref)) {
-				count[ref->point + 1]++;
-				total++;
-			}
-		}
+	for (size_t pi = 0; pi < k->npoints; pi++) {
+		s->point_viable[pi] = groups[pi] && viable(&k->points[pi], groups[pi]);
+		if (!s->point_viable[pi])
+			count[pi + 1] = 0;
+		count[pi + 1] += anchors[pi];
+		total += count[pi + 1];
 	}
 	if (total > s->capev) {
 		event *q = realloc(s->evs, total * sizeof *q);
