@@ -97,7 +97,7 @@ unit: $(TESTS)
 	@sh tests/run-unit.sh $(TESTS)
 
 rules-test: $(BUILD)/catscan
-	$(BUILD)/catscan rules check
+	$(BUILD)/catscan rules check --data rules/data
 	$(BUILD)/catscan rules test
 
 integration: all

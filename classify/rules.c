@@ -1714,3 +1714,23 @@ void rl_pack_item(const rl_pack *p, size_t i, rl_item_info *info)
 			info->examples++;
 	}
 }
+
+size_t rl_pack_check_ids(const rl_pack *p, const char *const *ids, size_t n,
+			 cs_buf *errors)
+{
+	size_t missing = 0;
+	for (size_t i = 0; i < p->nitems; i++) {
+		const rl_item *it = &p->items[i];
+		bool found = false;
+		for (size_t k = 0; k < n && !found; k++)
+			found = strcmp(ids[k], it->id) == 0;
+		if (found)
+			continue;
+		missing++;
+		if (errors)
+			cs_buf_printf(errors, "%s:%d:6: item %s is not in the Catalogue "
+					      "data\n",
+				      it->file, it->line, it->id);
+	}
+	return missing;
+}

@@ -82,6 +82,15 @@ typedef struct rl_item_info {
  * by the pack, except since/until which point into info's own buffers. */
 void rl_pack_item(const rl_pack *p, size_t i, rl_item_info *info);
 
+/*
+ * Checks the pack against the ids of the Catalogue data it claims to
+ * encode: every item whose id is not among the n ids is reported in
+ * errors as "file:line:col: item X is not in the Catalogue data". Returns
+ * how many items were missing.
+ */
+size_t rl_pack_check_ids(const rl_pack *p, const char *const *ids, size_t n,
+			 cs_buf *errors);
+
 /* The distinct normalised phrases the matcher looks for. */
 size_t rl_pack_phrase_count(const rl_pack *p);
 const char *rl_pack_phrase(const rl_pack *p, size_t i);

@@ -4,14 +4,17 @@
  *   catscan scan [--local] [--connect EP] [--json] [--as-of DATE]
  *                [--rules PACK] FILE...
  *   catscan audit [--report FILE] [--as-of-mtime] PATH...   (audit.c)
- *   catscan rules check [PACK]     parse, check and compile a pack
+ *   catscan rules check [PACK] [--data DIR]   parse, check and compile a
+ *                                  pack; with the data, every item in it
  *   catscan rules test [PACK]      run every example and counter-example
  *   catscan rules phrases [PACK]   the phrases the matcher looks for
  *   catscan rules coverage ...     what a pack covers (rules_import.c)
  *   catscan rules import ...       a pack from the official text
  *   catscan watch | status | keygen ...   (talk to a daemon; see client.c)
  */
+#include <dirent.h>
 #include <getopt.h>
+#include <glib.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +33,8 @@ static void usage(FILE *f)
 	      "                   [--server-key KEY --key KEY] FILE...\n"
 	      "       catscan audit [--report FILE] [--as-of DATE | --as-of-mtime] "
 	      "[--rules PACK] PATH...\n"
-	      "       catscan rules check|test|phrases [PACK]\n"
+	      "       catscan rules check [PACK] [--data DIR]\n"
+	      "       catscan rules test|phrases [PACK]\n"
 	      "       catscan rules coverage [PACK] [--json] [--as-of DATE]\n"
 	      "       catscan rules import OFFICIAL.pdf|.txt --edition DATE "
 	      "[--label TEXT] [--curated PACK|--no-curated] [--text FILE] -o PACK\n"
@@ -301,13 +305,86 @@ static int cmd_scan(int argc, char **argv)
 			       argv + optind, argc - optind);
 }
 
+static int only_jsonl(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return n > 6 && strcmp(d->d_name + n - 6, ".jsonl") == 0;
+}
+
+/*
+ * The ids of the Catalogue data in folder dir (its *.jsonl files: each
+ * line's "id", else its "code") against the pack's items. Prints what is
+ * missing; returns how many, or -1 when the data cannot be read.
+ */
+static long check_against_data(const rl_pack *pack, const char *dir)
+{
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, only_jsonl, alphasort);
+	if (n <= 0) {
+		fprintf(stderr, "catscan: %s: no Catalogue data (*.jsonl)\n", dir);
+		free(names);
+		return -1;
+	}
+	json_t *keep = json_array();
+	GPtrArray *ids = g_ptr_array_new();
+	long missing = 0;
+	for (int i = 0; i < n; i++) {
+		char *path = g_build_filename(dir, names[i]->d_name, NULL);
+		FILE *f = fopen(path, "r");
+		char *line = NULL;
+		size_t cap = 0;
+		for (int lineno = 1; f && getline(&line, &cap, f) > 0; lineno++) {
+			json_t *o = json_loads(line, 0, NULL);
+			json_t *id = json_object_get(o, "id");
+			if (!json_is_string(id))
+				id = json_object_get(o, "code");
+			if (json_is_string(id)) {
+				json_array_append(keep, id);
+				g_ptr_array_add(ids, (gpointer)json_string_value(id));
+			} else if (!o) {
+				fprintf(stderr, "catscan: %s:%d: not JSON\n", path, lineno);
+				missing = -1;
+			}
+			json_decref(o);
+		}
+		if (!f) {
+			fprintf(stderr, "catscan: %s: cannot read\n", path);
+			missing = -1;
+		} else {
+			fclose(f);
+		}
+		free(line);
+		g_free(path);
+		free(names[i]);
+	}
+	free(names);
+	if (missing == 0) {
+		cs_buf errors;
+		cs_buf_init(&errors, 1 << 20);
+		missing = (long)rl_pack_check_ids(pack, (const char *const *)ids->pdata,
+						  ids->len, &errors);
+		if (errors.len)
+			fputs(errors.data, stderr);
+		cs_buf_free(&errors);
+	}
+	g_ptr_array_free(ids, TRUE);
+	json_decref(keep);
+	return missing;
+}
+
 static int cmd_rules(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "import") == 0)
 		return cmd_rules_import(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "coverage") == 0)
 		return cmd_rules_coverage(argc - 1, argv + 1);
-	if (argc < 2 || argc > 3) {
+	const char *data = NULL;
+	/* check ... --data DIR: also against the Catalogue data */
+	if (argc >= 4 && strcmp(argv[argc - 2], "--data") == 0) {
+		data = argv[argc - 1];
+		argc -= 2;
+	}
+	if (argc < 2 || argc > 3 || (data && strcmp(argv[1], "check") != 0)) {
 		usage(stderr);
 		return CLI_EXIT_ERROR;
 	}
@@ -321,7 +398,12 @@ static int cmd_rules(int argc, char **argv)
 	if (load_pack(path, &pack) != 0)
 		return CLI_EXIT_ERROR;
 	int code = 0;
-	if (strcmp(sub, "check") == 0) {
+	if (strcmp(sub, "check") == 0 && data &&
+	    check_against_data(pack, data) != 0) {
+		fprintf(stderr, "catscan: rule pack %s refused\n",
+			path ? path : "built-in");
+		code = CLI_EXIT_ERROR;
+	} else if (strcmp(sub, "check") == 0) {
 		printf("%s: pack %s %s: %zu items, %zu phrases: ok\n",
 		       path ? path : "built-in", rl_pack_name(pack),
 		       rl_pack_version(pack), rl_pack_item_count(pack),

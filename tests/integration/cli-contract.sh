@@ -79,5 +79,13 @@ grep -q '"as_of":"2024-06-01"' "$tmp/out" || { echo "FAIL: as_of not reported"; 
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if [o["item"] for o in d["other_editions"]] == ["252604X"] else 1)' "$tmp/out" ||
 	{ echo "FAIL: as of 2024, 252604X not listed as another edition's hit"; fail=1; }
 
+# rules check --data: every item must be in the Catalogue data.
+mkdir "$tmp/data"
+head -3 rules/data/catalogue-2025.jsonl >"$tmp/data/part.jsonl"
+check "pack against partial data" 2 "$cs" rules check --data "$tmp/data"
+grep -q ':6: item .* is not in the Catalogue data' "$tmp/err" ||
+	{ echo "FAIL: rules check --data names no missing item"; fail=1; }
+check "pack against the full data" 0 "$cs" rules check --data rules/data
+
 [ "$fail" -eq 0 ] && echo "cli contract: ok"
 exit "$fail"
