@@ -303,6 +303,31 @@ typedef struct import_opts {
 	bool no_curated;
 } import_opts;
 
+/* Prints report's lines under a heading, indented. */
+static void print_notes(const char *heading, const cs_buf *report)
+{
+	if (!report->len)
+		return;
+	printf("%s:\n", heading);
+	for (const char *l = report->data; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		printf("  %.*s\n", (int)(nl ? nl - l : (long)strlen(l)), l);
+		l = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Checks the pack text and writes it to out: 0 clean, 1 written with
+ * problems reported, 2 not written. */
+static int check_and_write(const char *out, const cs_buf *pack)
+{
+	int chk = check_pack(base_name(out), pack->data, pack->len);
+	if (chk == 2)
+		return 2;
+	if (write_pack(out, pack->data, pack->len) != 0)
+		return 2;
+	return chk;
+}
+
 static int do_import(const import_opts *o)
 {
 	cs_buf text, pack, report;
@@ -359,19 +384,9 @@ static int do_import(const import_opts *o)
 		for (size_t i = 0; i < np; i++)
 			printf("  %s\n", im_problem(cat, i));
 	}
-	if (report.len) {
-		printf("notes on the pack:\n");
-		for (char *l = report.data; l && *l;) {
-			char *nl = strchr(l, '\n');
-			printf("  %.*s\n", (int)(nl ? nl - l : (long)strlen(l)),
-			       l);
-			l = nl ? nl + 1 : NULL;
-		}
-	}
-	int chk = check_pack(base_name(o->out), pack.data, pack.len);
+	print_notes("notes on the pack", &report);
+	int chk = check_and_write(o->out, &pack);
 	if (chk == 2)
-		goto done;
-	if (write_pack(o->out, pack.data, pack.len) != 0)
 		goto done;
 	rc = chk || np || partial ? CLI_EXIT_FLAGGED : CLI_EXIT_CLEAR;
 done:
@@ -410,19 +425,9 @@ static int do_amend(const import_opts *o)
 	       o->amend, o->from ? o->from : "the built-in pack", st.deleted,
 	       st.added, st.renamed, st.points_changed, st.points_added,
 	       st.points_deleted);
-	if (report.len) {
-		printf("notes:\n");
-		for (char *l = report.data; l && *l;) {
-			char *nl = strchr(l, '\n');
-			printf("  %.*s\n", (int)(nl ? nl - l : (long)strlen(l)),
-			       l);
-			l = nl ? nl + 1 : NULL;
-		}
-	}
-	int chk = check_pack(base_name(o->out), pack.data, pack.len);
+	print_notes("notes", &report);
+	int chk = check_and_write(o->out, &pack);
 	if (chk == 2)
-		goto done;
-	if (write_pack(o->out, pack.data, pack.len) != 0)
 		goto done;
 	rc = chk || st.unparsed || partial ? CLI_EXIT_FLAGGED : CLI_EXIT_CLEAR;
 done:
