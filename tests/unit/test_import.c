@@ -74,6 +74,34 @@ static bool has_problem(const im_catalogue *c, const char *part)
 	return false;
 }
 
+/* Compiles the pack text named name; it must compile and pass its own
+ * examples. */
+static rl_pack *compile_named(const char *name, const char *text, size_t len)
+{
+	rl_source src = {name, text, len};
+	rl_pack *p = NULL;
+	cs_buf errors;
+	cs_buf_init(&errors, 1 << 20);
+	cs_error err;
+	if (rl_pack_compile(&src, 1, name, &p, &errors, &err) != CS_OK)
+		fail_msg("%s does not compile:\n%s\n%s", name,
+			 errors.data ? errors.data : err.msg, text);
+	cs_buf_free(&errors);
+	size_t passed, failed;
+	cs_buf rep;
+	cs_buf_init(&rep, 1 << 20);
+	assert_int_equal(cl_pack_test(p, &rep, &passed, &failed, &err), CS_OK);
+	if (failed)
+		fail_msg("examples of %s fail:\n%s", name, rep.data);
+	cs_buf_free(&rep);
+	return p;
+}
+
+static rl_pack *compile_text(const char *text)
+{
+	return compile_named("amended.rules", text, strlen(text));
+}
+
 /* Writes c as a pack (with the curated sources, if any) and compiles it;
  * the pack must compile and pass its own examples. */
 static rl_pack *build(const im_catalogue *c, const rl_source *cur, size_t ncur,
@@ -88,21 +116,7 @@ static rl_pack *build(const im_catalogue *c, const rl_source *cur, size_t ncur,
 			  .ncurated = ncur};
 	if (im_write_pack(c, &opt, &out, report, NULL, &err) != CS_OK)
 		fail_msg("im_write_pack: %s", err.msg);
-	rl_source src = {"imported.rules", out.data, out.len};
-	rl_pack *p = NULL;
-	cs_buf errors;
-	cs_buf_init(&errors, 1 << 20);
-	if (rl_pack_compile(&src, 1, "imported", &p, &errors, &err) != CS_OK)
-		fail_msg("the imported pack does not compile:\n%s\n%s",
-			 errors.data ? errors.data : err.msg, out.data);
-	cs_buf_free(&errors);
-	size_t passed, failed;
-	cs_buf rep;
-	cs_buf_init(&rep, 1 << 20);
-	assert_int_equal(cl_pack_test(p, &rep, &passed, &failed, &err), CS_OK);
-	if (failed)
-		fail_msg("examples of the imported pack fail:\n%s", rep.data);
-	cs_buf_free(&rep);
+	rl_pack *p = compile_named("imported.rules", out.data, out.len);
 	if (text_out)
 		*text_out = cs_buf_steal(&out, NULL);
 	cs_buf_free(&out);
@@ -878,27 +892,6 @@ static char *amend(const char *pack_text, const char *notice, cs_buf *report,
 		fail_msg("im_amend: %s\n%s", err.msg,
 			 report->data ? report->data : "");
 	return cs_buf_steal(&out, NULL);
-}
-
-static rl_pack *compile_text(const char *text)
-{
-	rl_source src = {"amended.rules", text, strlen(text)};
-	rl_pack *p = NULL;
-	cs_buf errors;
-	cs_buf_init(&errors, 1 << 20);
-	cs_error err;
-	if (rl_pack_compile(&src, 1, "amended", &p, &errors, &err) != CS_OK)
-		fail_msg("amended pack does not compile:\n%s\n%s",
-			 errors.data ? errors.data : err.msg, text);
-	cs_buf_free(&errors);
-	size_t passed, failed;
-	cs_buf rep;
-	cs_buf_init(&rep, 1 << 20);
-	assert_int_equal(cl_pack_test(p, &rep, &passed, &failed, &err), CS_OK);
-	if (failed)
-		fail_msg("examples of the amended pack fail:\n%s", rep.data);
-	cs_buf_free(&rep);
-	return p;
 }
 
 static const rl_item *item_of(const rl_pack *p, const char *id)
