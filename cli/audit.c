@@ -309,22 +309,8 @@ int cmd_audit(int argc, char **argv)
 				"each other\n");
 		return CLI_EXIT_ERROR;
 	}
-	rl_pack *pack = NULL;
-	cs_error err;
-	cs_buf errors;
-	cs_buf_init(&errors, 1 << 20);
-	if (rl_pack_load(rules, &pack, &errors, &err) != CS_OK) {
-		fputs(errors.len ? errors.data : err.msg, stderr);
-		fprintf(stderr, "\ncatscan audit: rule pack %s refused\n",
-			rules ? rules : "built-in");
-		cs_buf_free(&errors);
+	if (cli_engine(rules, &a.engine) != 0)
 		return CLI_EXIT_ERROR;
-	}
-	cs_buf_free(&errors);
-	if (sc_engine_new(pack, NULL, &a.engine, &err) != CS_OK) {
-		fprintf(stderr, "catscan audit: %s\n", err.msg);
-		return CLI_EXIT_ERROR;
-	}
 	ex_limits limits = {0};
 	ex_limits_defaults(&limits);
 	a.max_input = limits.max_input;

@@ -21,6 +21,13 @@ enum {
  */
 int cli_print_result(const char *json, bool as_json);
 
+struct sc_engine;
+/*
+ * Loads the pack at rules (NULL: built-in) and makes an in-process engine,
+ * printing what went wrong. 0 on success, else an exit code.
+ */
+int cli_engine(const char *rules, struct sc_engine **engine);
+
 /* catscan audit (audit.c): every file under some folders, resumable. */
 int cmd_audit(int argc, char **argv);
 

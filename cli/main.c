@@ -190,19 +190,27 @@ static int load_pack(const char *path, rl_pack **pack)
 	return rc == CS_OK ? 0 : CLI_EXIT_ERROR;
 }
 
-static int scan_local(const char *rules, bool as_json, const char *as_of,
-		      char **files, int nfiles)
+int cli_engine(const char *rules, sc_engine **engine)
 {
 	rl_pack *pack = NULL;
-	sc_engine *engine = NULL;
 	cs_error err;
-	int worst = CLI_EXIT_CLEAR;
 	if (load_pack(rules, &pack) != 0)
 		return CLI_EXIT_ERROR;
-	if (sc_engine_new(pack, NULL, &engine, &err) != CS_OK) {
+	if (sc_engine_new(pack, NULL, engine, &err) != CS_OK) {
 		fprintf(stderr, "catscan: %s\n", err.msg);
 		return CLI_EXIT_ERROR;
 	}
+	return 0;
+}
+
+static int scan_local(const char *rules, bool as_json, const char *as_of,
+		      char **files, int nfiles)
+{
+	sc_engine *engine = NULL;
+	cs_error err;
+	int worst = CLI_EXIT_CLEAR;
+	if (cli_engine(rules, &engine) != 0)
+		return CLI_EXIT_ERROR;
 	ex_limits limits = {0};
 	ex_limits_defaults(&limits);
 	for (int i = 0; i < nfiles; i++) {
