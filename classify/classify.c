@@ -32,13 +32,15 @@
 #define CL_MAX_TEXT ((size_t)1 << 30)
 /* Quantities looked at around one anchor. */
 #define CL_MAX_QUANTITIES 32
-/* Occurrences kept per segment; past it the segment is scanned no further
- * (a hostile text made of one term repeated) and the point evidence already
- * found stands. */
+/* Occurrences kept per segment; past it the segment is matched no further
+ * (a hostile text made of one term repeated): the evidence already found
+ * stands, and the result says which text was cut (cl_result_limited). */
 #define CL_MAX_OCCURRENCES (1u << 22)
 /* Normalised text a scanner keeps allocated between segments: enough for
  * the pages of ordinary documents; a larger one is released after use. */
 #define CL_KEEP_TEXT ((size_t)16 << 20)
+enum { OCC_ALL = 0, OCC_LIMIT, OCC_NOMEM };
+
 /* Bytes of context on each side of the evidence. */
 #define CL_CONTEXT 80
 
@@ -76,7 +78,8 @@ struct cl_scanner {
 	nz_text *nt;           /* normalised segment, buffers reused */
 	occ *occs;
 	size_t nocc, capocc;
-	bool occ_overflow;
+	int occ_stop;          /* why the match pass stopped early: OCC_* */
+	long limited_seg;      /* first segment cut by CL_MAX_OCCURRENCES, or -1 */
 	event *evs;
 	size_t nev, capev;
 	size_t *terms;         /* per point: indexes of its surviving term events */
@@ -108,6 +111,7 @@ struct cl_result {
 	point_state *points;   /* copies of the states of the hit points */
 	param_state *params;
 	size_t *param_base;
+	long limited_seg;
 };
 
 cs_code cl_scanner_new(const rl_pack *pack, cl_scanner **out, cs_error *err)
@@ -200,13 +204,13 @@ static int on_match(unsigned id, size_t end, void *ctx)
 		return 0;
 	if (s->nocc == s->capocc) {
 		if (s->nocc >= CL_MAX_OCCURRENCES) {
-			s->occ_overflow = true;
+			s->occ_stop = OCC_LIMIT;
 			return 1;
 		}
 		size_t cap = s->capocc ? s->capocc * 2 : 256;
 		occ *q = realloc(s->occs, cap * sizeof *q);
 		if (!q) {
-			s->occ_overflow = true;
+			s->occ_stop = OCC_NOMEM;
 			return 1;
 		}
 		s->occs = q;
@@ -545,11 +549,18 @@ static cs_code scan_segment(cl_scanner *s, const ex_segment *sg, size_t seg,
 	s->text = nz_text_data(nt);
 	s->textlen = nz_text_len(nt);
 	s->nocc = 0;
-	s->occ_overflow = false;
+	s->occ_stop = OCC_ALL;
 	rc = mt_scan(s->pack->db, s->scratch, s->text, s->textlen, on_match, s,
 		     err);
 	if (rc != CS_OK)
 		goto done;
+	if (s->occ_stop == OCC_NOMEM) {
+		rc = cs_fail(err, CS_ENOMEM, "classifier: out of memory");
+		goto done;
+	}
+	/* what was found before the limit still counts; the cut is reported */
+	if (s->occ_stop == OCC_LIMIT && s->limited_seg < 0)
+		s->limited_seg = (long)seg;
 	sort_occurrences(s->occs, s->nocc);
 	count_chars(s);
 	if (fan_out(s) != CS_OK) {
@@ -652,6 +663,7 @@ cs_code cl_classify(cl_scanner *s, const ex_doc *doc, const char *as_of,
 	}
 	const rl_pack *k = s->pack;
 	memset(s->points, 0, k->npoints * sizeof *s->points);
+	s->limited_seg = -1;
 	memset(s->params, 0, s->nparams_total * sizeof *s->params);
 
 	cl_result *r = calloc(1, sizeof *r);
@@ -664,6 +676,7 @@ cs_code cl_classify(cl_scanner *s, const ex_doc *doc, const char *as_of,
 		if (rc != CS_OK)
 			goto done;
 	}
+	r->limited_seg = s->limited_seg;
 	if (collect(s, r, d) != CS_OK)
 		rc = cs_fail(err, CS_ENOMEM, "classifier: out of memory");
 done:
@@ -694,6 +707,14 @@ sc_verdict cl_result_verdict(const cl_result *r)
 		if (r->hits[i].verdict > v)
 			v = r->hits[i].verdict;
 	return v;
+}
+
+bool cl_result_limited(const cl_result *r, size_t *segment)
+{
+	if (r->limited_seg < 0)
+		return false;
+	*segment = (size_t)r->limited_seg;
+	return true;
 }
 
 size_t cl_result_hit_count(const cl_result *r)

@@ -43,6 +43,13 @@ void cl_result_free(cl_result *r);
 sc_verdict cl_result_verdict(const cl_result *r);
 size_t cl_result_hit_count(const cl_result *r);
 
+/*
+ * True when a text held more occurrences of rule phrases than the
+ * classifier keeps (a hostile text, one term repeated millions of times)
+ * and was matched only up to there; *segment is the first such segment.
+ */
+bool cl_result_limited(const cl_result *r, size_t *segment);
+
 /* Facts of hit i, for `rules test` and the tests. */
 typedef struct cl_hit_info {
 	const char *item;   /* id */

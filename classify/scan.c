@@ -111,6 +111,11 @@ cs_code sc_scan(sc_engine *e, const void *data, size_t len,
 	if (rc != CS_OK)
 		goto done;
 
+	size_t cut;
+	if (cl_result_limited(res, &cut))
+		ex_doc_set_status(doc, ex_doc_segment(doc, cut)->part, EX_PARTIAL,
+				  "match limit reached: a text repeats rule phrases "
+				  "millions of times; the rest of it was not matched");
 	sc_verdict v = final_verdict(cl_result_verdict(res), ex_doc_status(doc));
 	const ex_part *outer = ex_doc_part(doc, 0);
 	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);

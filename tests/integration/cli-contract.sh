@@ -62,6 +62,13 @@ printf '附件：技术出口合同\n本合同项下乙方转让稀土萃取分�
 check "GB18030 text starting with 附件" 1 "$cs" scan --local --json "$tmp/gb.txt"
 [ "$(json_field verdict)" = prohibited ] || { echo "FAIL: GB18030 text not read"; fail=1; }
 
+# One rule phrase repeated past the classifier's match limit: what was
+# matched counts, and the cut is reported, never a silent clear.
+python3 -c 'import sys; sys.stdout.write("LFP " * 4300000)' >"$tmp/many.txt"
+check "match limit" 2 "$cs" scan --local --json "$tmp/many.txt"
+grep -q "match limit reached" "$tmp/out" || { echo "FAIL: match limit not reported"; fail=1; }
+rm -f "$tmp/many.txt"
+
 # A 1 GiB file (sparse: one long line of NULs) is over the input limit.
 truncate -s 1G "$tmp/huge.txt"
 check "1 GiB input" 2 "$cs" scan --local --json "$tmp/huge.txt"
