@@ -989,7 +989,7 @@ static void at(parser *p, const char *file, int line)
 	p->line = line;
 }
 
-/* Parses "all(a, b) within N" and friends into pt; 0 on success. */
+/* Parses "all(a, b) within N" and friends into pt, reporting what is wrong. */
 static void check_match(parser *p, rl_point *pt, const char *text, int col)
 {
 	char buf[1024];
