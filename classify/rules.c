@@ -109,6 +109,21 @@ typedef struct pending_example {
 	uint32_t item;
 } pending_example;
 
+/* What the parser keeps of an item until the pack is compiled. */
+typedef struct item_parse {
+	char **excludes; /* applied to every point of the item; NULL-terminated */
+	size_t nexcludes;
+} item_parse;
+
+/* What the parser keeps of a point until the pack is compiled. */
+typedef struct point_parse {
+	char *match_text; /* kept as text until all groups are known */
+	int match_col;
+	char **excludes;  /* NULL-terminated */
+	size_t nexcludes;
+	char ***anchors;  /* per param, a NULL-terminated list */
+} point_parse;
+
 typedef struct parser {
 	rl_pack *pack;
 	cs_buf *errors;
@@ -119,20 +134,11 @@ typedef struct parser {
 	int line;
 	long item;  /* -1 before the first item */
 	long point; /* -1 outside a point */
-	/* item-level exclusions, applied to every point of their item */
-	char ***item_excludes; /* per item: NULL-terminated list */
-	size_t *nitem_excludes;
-	/* match statements, kept as text until all groups are known */
-	char **match_text;    /* per point */
-	int *match_col;
+	item_parse *items;    /* beside pack->items, same index */
+	point_parse *points;  /* beside pack->points, same index */
 	size_t cap_items, cap_points;
 	pending_example *examples;
 	size_t nexamples, cap_examples;
-	/* per point: exclusion phrases */
-	char ***point_excludes;
-	size_t *npoint_excludes;
-	/* per point: anchors of each param, NULL-terminated list per param */
-	char ****param_anchors;
 	bool oom;
 } parser;
 
@@ -322,18 +328,11 @@ static void stmt_item(parser *p, const char *value, int col)
 				  value, k->items[i].file, k->items[i].line);
 	size_t cap = p->cap_items;
 	if (!grow((void **)&k->items, &cap, k->nitems, sizeof(rl_item)) ||
-	    !grow((void **)&p->item_excludes, &p->cap_items, k->nitems,
-		  sizeof(char **))) {
+	    !grow((void **)&p->items, &p->cap_items, k->nitems,
+		  sizeof(item_parse))) {
 		p->oom = true;
 		return;
 	}
-	p->nitem_excludes = realloc(p->nitem_excludes,
-				    p->cap_items * sizeof(size_t));
-	if (!p->nitem_excludes) {
-		p->oom = true;
-		return;
-	}
-	p->nitem_excludes[k->nitems] = 0;
 	rl_item *it = &k->items[k->nitems];
 	memset(it, 0, sizeof *it);
 	it->id = cs_strdup(value);
@@ -370,27 +369,12 @@ static void stmt_point(parser *p, const char *kw, const char *value, int col)
 		perror_at(p, col, "point needs a number from 1 to 999 or ?K");
 	}
 	size_t cap = p->cap_points;
-	if (!grow((void **)&k->points, &cap, k->npoints, sizeof(rl_point))) {
+	if (!grow((void **)&k->points, &cap, k->npoints, sizeof(rl_point)) ||
+	    !grow((void **)&p->points, &p->cap_points, k->npoints,
+		  sizeof(point_parse))) {
 		p->oom = true;
 		return;
 	}
-	size_t c2 = p->cap_points;
-	size_t c3 = p->cap_points;
-	size_t c4 = p->cap_points;
-	size_t c5 = p->cap_points;
-	if (!grow((void **)&p->match_text, &c2, k->npoints, sizeof(char *)) ||
-	    !grow((void **)&p->match_col, &c3, k->npoints, sizeof(int)) ||
-	    !grow((void **)&p->point_excludes, &c4, k->npoints, sizeof(char **)) ||
-	    !grow((void **)&p->npoint_excludes, &c5, k->npoints, sizeof(size_t))) {
-		p->oom = true;
-		return;
-	}
-	size_t c6 = p->cap_points;
-	if (!grow((void **)&p->param_anchors, &c6, k->npoints, sizeof(char ***))) {
-		p->oom = true;
-		return;
-	}
-	p->cap_points = cap;
 	rl_point *pt = &k->points[k->npoints];
 	memset(pt, 0, sizeof *pt);
 	pt->item = (uint32_t)p->item;
@@ -512,11 +496,11 @@ static void stmt_exclude(parser *p, const char *value, int col)
 		}
 	bool ok;
 	if (p->point >= 0)
-		ok = append_list(&p->point_excludes[p->point],
-				 &p->npoint_excludes[p->point], list, n);
+		ok = append_list(&p->points[p->point].excludes,
+				 &p->points[p->point].nexcludes, list, n);
 	else if (p->item >= 0)
-		ok = append_list(&p->item_excludes[p->item],
-				 &p->nitem_excludes[p->item], list, n);
+		ok = append_list(&p->items[p->item].excludes,
+				 &p->items[p->item].nexcludes, list, n);
 	else {
 		perror_at(p, col, "'exclude' outside an item");
 		free_list(list);
@@ -631,7 +615,7 @@ static void stmt_param(parser *p, char *value, int col)
 	pa.name = cs_strdup(tok[0]);
 	pa.unit = cs_strdup(tok[unit_tok]);
 	rl_param *q = realloc(pt->params, (pt->nparams + 1) * sizeof *q);
-	char ***aq = realloc(p->param_anchors[p->point],
+	char ***aq = realloc(p->points[p->point].anchors,
 			     (pt->nparams + 1) * sizeof *aq);
 	if (!pa.name || !pa.unit || !q || !aq) {
 		free(pa.name);
@@ -640,12 +624,12 @@ static void stmt_param(parser *p, char *value, int col)
 		if (q)
 			pt->params = q;
 		if (aq)
-			p->param_anchors[p->point] = aq;
+			p->points[p->point].anchors = aq;
 		p->oom = true;
 		return;
 	}
 	pt->params = q;
-	p->param_anchors[p->point] = aq;
+	p->points[p->point].anchors = aq;
 	aq[pt->nparams] = alist;
 	pt->params[pt->nparams++] = pa;
 }
@@ -856,13 +840,14 @@ static void stmt_point_field(parser *p, const char *kw, char *value, int col)
 	} else if (strcmp(kw, "text-en") == 0) {
 		set_string(p, &pt->text_en, value, col, kw);
 	} else if (strcmp(kw, "match") == 0) {
-		if (p->match_text[p->point]) {
+		point_parse *pp = &p->points[p->point];
+		if (pp->match_text) {
 			perror_at(p, col, "'match' given twice");
 			return;
 		}
-		p->match_text[p->point] = cs_strdup(value);
-		p->match_col[p->point] = col;
-		if (!p->match_text[p->point])
+		pp->match_text = cs_strdup(value);
+		pp->match_col = col;
+		if (!pp->match_text)
 			p->oom = true;
 	} else if (strcmp(kw, "review") == 0) {
 		if (!parse_int(value, 1, 1000, &pt->review))
@@ -1161,10 +1146,11 @@ static void check_pack(parser *p)
 				if (pt->groups[g].nterms == 0)
 					perror_at(p, 1, "group '%s' is empty",
 						  pt->groups[g].name);
-			if (!p->match_text[pi])
+			if (!p->points[pi].match_text)
 				perror_at(p, 1, "point has no 'match'");
 			else if (pt->ngroups)
-				check_match(p, pt, p->match_text[pi], p->match_col[pi]);
+				check_match(p, pt, p->points[pi].match_text,
+					    p->points[pi].match_col);
 			if (pt->since != RL_NO_DATE && pt->until != RL_NO_DATE &&
 			    pt->until <= pt->since)
 				perror_at(p, 1, "until is not after since");
@@ -1345,14 +1331,15 @@ static cs_code compile_patterns(parser *p)
 			for (size_t t = 0; t < pt->groups[g].nterms; t++)
 				add_hyphen_breaks(&c, pt->groups[g].terms[t],
 						  (uint32_t)pi, g);
-		for (size_t e = 0; e < p->npoint_excludes[pi]; e++)
-			add_phrase(&c, p->point_excludes[pi][e], (uint32_t)pi,
+		const point_parse *pp = &p->points[pi];
+		const item_parse *ip = &p->items[pt->item];
+		for (size_t e = 0; e < pp->nexcludes; e++)
+			add_phrase(&c, pp->excludes[e], (uint32_t)pi,
 				   RL_REF_EXCLUDE, 0);
-		char **iex = p->item_excludes[pt->item];
-		for (size_t e = 0; iex && e < p->nitem_excludes[pt->item]; e++)
-			add_phrase(&c, iex[e], (uint32_t)pi, RL_REF_EXCLUDE, 0);
+		for (size_t e = 0; e < ip->nexcludes; e++)
+			add_phrase(&c, ip->excludes[e], (uint32_t)pi, RL_REF_EXCLUDE, 0);
 		for (size_t a = 0; a < pt->nparams; a++)
-			for (char **an = p->param_anchors[pi][a]; *an; an++)
+			for (char **an = pp->anchors[a]; *an; an++)
 				add_phrase(&c, *an, (uint32_t)pi, RL_REF_ANCHOR, a);
 	}
 	if (p->oom) {
@@ -1403,26 +1390,22 @@ static void free_parser(parser *p)
 {
 	rl_pack *k = p->pack;
 	for (size_t i = 0; i < k->nitems; i++)
-		free_list(p->item_excludes[i]);
+		free_list(p->items[i].excludes);
 	for (size_t i = 0; i < k->npoints; i++) {
-		free(p->match_text[i]);
-		free_list(p->point_excludes[i]);
-		for (size_t a = 0; p->param_anchors[i] && a < k->points[i].nparams; a++)
-			free_list(p->param_anchors[i][a]);
-		free(p->param_anchors[i]);
+		point_parse *pp = &p->points[i];
+		free(pp->match_text);
+		free_list(pp->excludes);
+		for (size_t a = 0; pp->anchors && a < k->points[i].nparams; a++)
+			free_list(pp->anchors[a]);
+		free(pp->anchors);
 	}
 	for (size_t e = 0; e < p->nexamples; e++) {
 		free(p->examples[e].point_ref);
 		free(p->examples[e].text);
 	}
 	free(p->examples);
-	free(p->item_excludes);
-	free(p->nitem_excludes);
-	free(p->match_text);
-	free(p->match_col);
-	free(p->point_excludes);
-	free(p->npoint_excludes);
-	free(p->param_anchors);
+	free(p->items);
+	free(p->points);
 }
 
 void rl_pack_free(rl_pack *k)
